@@ -1,0 +1,176 @@
+/**
+ * Attribute set builtins: attrNames, attrValues, getAttr, hasAttr, removeAttrs,
+ * listToAttrs, intersectAttrs, catAttrs, mapAttrs, zipAttrsWith, isAttrs lives in types.ts.
+ *
+ * Values are never forced unless Nix forces them (getAttr forces the selected value;
+ * listToAttrs, mapAttrs and zipAttrsWith keep values lazy).
+ */
+import type { Builtin } from './registry';
+import { NixError, Pos } from '../eval/errors';
+import { Attrs, force, Lazy, Value } from '../eval/value';
+import { lazyApply2 } from '../eval/runtime';
+import { attrsArg, listArg, funArg, stringNoCtxArg } from './lists';
+
+/**
+ * Gives a new set the sorted key array of a set with exactly the same names, so `keys()`
+ * does not sort again (mapAttrs). Relies on Attrs caching its sorted keys in `sortedKeys`.
+ */
+function shareKeys(to: Attrs, from: Attrs): Attrs {
+  const keys = (from as unknown as { sortedKeys?: string[] }).sortedKeys;
+  if (keys !== undefined) (to as unknown as { sortedKeys?: string[] }).sortedKeys = keys;
+  return to;
+}
+
+function missing(name: string, pos: Pos | undefined, ctx: string): NixError {
+  return new NixError('missing-attribute', `attribute '${name}' missing`, pos).addTrace(ctx, pos);
+}
+
+function attrNames(args: Lazy[], pos: Pos | undefined): Value {
+  const a = attrsArg(args[0], pos, 'while evaluating the argument passed to builtins.attrNames');
+  // The cached sorted key array is shared: lists are never mutated.
+  return a.keys();
+}
+
+function attrValues(args: Lazy[], pos: Pos | undefined): Value {
+  const a = attrsArg(args[0], pos, 'while evaluating the argument passed to builtins.attrValues');
+  const keys = a.keys();
+  const n = keys.length;
+  const out: Lazy[] = new Array(n);
+  const m = a.map;
+  for (let i = 0; i < n; i++) out[i] = m.get(keys[i])!;
+  return out;
+}
+
+function getAttr(args: Lazy[], pos: Pos | undefined): Value {
+  const name = stringNoCtxArg(args[0], pos, 'while evaluating the first argument passed to builtins.getAttr');
+  const a = attrsArg(args[1], pos, 'while evaluating the second argument passed to builtins.getAttr');
+  const v = a.map.get(name);
+  if (v === undefined) throw missing(name, pos, 'in the attribute set under consideration');
+  return force(v);
+}
+
+function hasAttr(args: Lazy[], pos: Pos | undefined): Value {
+  const name = stringNoCtxArg(args[0], pos, 'while evaluating the first argument passed to builtins.hasAttr');
+  const a = attrsArg(args[1], pos, 'while evaluating the second argument passed to builtins.hasAttr');
+  return a.map.has(name);
+}
+
+function removeAttrs(args: Lazy[], pos: Pos | undefined): Value {
+  const a = attrsArg(args[0], pos, 'while evaluating the first argument passed to builtins.removeAttrs');
+  const names = listArg(args[1], pos, 'while evaluating the second argument passed to builtins.removeAttrs');
+  let m: Map<string, Lazy> | undefined;
+  for (let i = 0; i < names.length; i++) {
+    const n = stringNoCtxArg(
+      names[i],
+      pos,
+      'while evaluating the values of the second argument passed to builtins.removeAttrs',
+    );
+    if (m === undefined) {
+      if (a.map.has(n)) {
+        m = new Map(a.map);
+        m.delete(n);
+      }
+    } else m.delete(n);
+  }
+  if (m === undefined) return a;
+  return new Attrs(m, a.pos);
+}
+
+function listToAttrs(args: Lazy[], pos: Pos | undefined): Value {
+  const xs = listArg(args[0], pos, 'while evaluating the argument passed to builtins.listToAttrs');
+  const m = new Map<string, Lazy>();
+  // Nix reads every `name` before any `value`, so a missing `name` is reported first.
+  let missingValue = false;
+  for (let i = 0; i < xs.length; i++) {
+    const pair = attrsArg(xs[i], pos, 'while evaluating an element of the list passed to builtins.listToAttrs');
+    const pm = pair.map;
+    const nv = pm.get('name');
+    if (nv === undefined) throw missing('name', pos, 'in a {name=...; value=...;} pair');
+    const name = stringNoCtxArg(
+      nv,
+      pos,
+      'while evaluating the `name` attribute of an element of the list passed to builtins.listToAttrs',
+    );
+    if (m.has(name)) continue; // the first occurrence wins
+    const v = pm.get('value');
+    if (v === undefined) missingValue = true;
+    else m.set(name, v);
+  }
+  if (missingValue) throw missing('value', pos, 'in a {name=...; value=...;} pair');
+  return new Attrs(m);
+}
+
+function intersectAttrs(args: Lazy[], pos: Pos | undefined): Value {
+  const l = attrsArg(args[0], pos, 'while evaluating the first argument passed to builtins.intersectAttrs');
+  const r = attrsArg(args[1], pos, 'while evaluating the second argument passed to builtins.intersectAttrs');
+  const m = new Map<string, Lazy>();
+  if (l.size < r.size) {
+    for (const k of l.map.keys()) {
+      const v = r.map.get(k);
+      if (v !== undefined) m.set(k, v);
+    }
+  } else {
+    for (const [k, v] of r.map) if (l.map.has(k)) m.set(k, v);
+  }
+  if (m.size === r.size) return r;
+  return new Attrs(m, r.pos);
+}
+
+function catAttrs(args: Lazy[], pos: Pos | undefined): Value {
+  const name = stringNoCtxArg(args[0], pos, 'while evaluating the first argument passed to builtins.catAttrs');
+  const xs = listArg(args[1], pos, 'while evaluating the second argument passed to builtins.catAttrs');
+  const out: Lazy[] = [];
+  for (let i = 0; i < xs.length; i++) {
+    const a = attrsArg(
+      xs[i],
+      pos,
+      'while evaluating an element in the list passed as second argument to builtins.catAttrs',
+    );
+    const v = a.map.get(name);
+    if (v !== undefined) out.push(v);
+  }
+  return out;
+}
+
+function mapAttrs(args: Lazy[], pos: Pos | undefined): Value {
+  const a = attrsArg(args[1], pos, 'while evaluating the second argument passed to builtins.mapAttrs');
+  if (a.size === 0) return a;
+  const f = args[0]; // not forced: Nix only checks it when a value is used
+  const m = new Map<string, Lazy>();
+  for (const [k, v] of a.map) m.set(k, lazyApply2(f, k, v, pos));
+  return shareKeys(new Attrs(m), a);
+}
+
+function zipAttrsWith(args: Lazy[], pos: Pos | undefined): Value {
+  const f = funArg(args[0], pos, 'while evaluating the first argument passed to builtins.zipAttrsWith');
+  const xs = listArg(args[1], pos, 'while evaluating the second argument passed to builtins.zipAttrsWith');
+  const groups = new Map<string, Lazy[]>();
+  for (let i = 0; i < xs.length; i++) {
+    const a = attrsArg(
+      xs[i],
+      pos,
+      'while evaluating a value of the list passed as second argument to builtins.zipAttrsWith',
+    );
+    for (const [k, v] of a.map) {
+      const g = groups.get(k);
+      if (g === undefined) groups.set(k, [v]);
+      else g.push(v);
+    }
+  }
+  const m = new Map<string, Lazy>();
+  for (const [k, g] of groups) m.set(k, lazyApply2(f, k, g, pos));
+  return new Attrs(m);
+}
+
+export const builtins: Builtin[] = [
+  { name: 'attrNames', arity: 1, fn: attrNames },
+  { name: 'attrValues', arity: 1, fn: attrValues },
+  { name: 'getAttr', arity: 2, fn: getAttr },
+  { name: 'hasAttr', arity: 2, fn: hasAttr },
+  { name: 'removeAttrs', arity: 2, fn: removeAttrs, global: true },
+  { name: 'listToAttrs', arity: 1, fn: listToAttrs },
+  { name: 'intersectAttrs', arity: 2, fn: intersectAttrs },
+  { name: 'catAttrs', arity: 2, fn: catAttrs },
+  { name: 'mapAttrs', arity: 2, fn: mapAttrs },
+  { name: 'zipAttrsWith', arity: 2, fn: zipAttrsWith },
+];

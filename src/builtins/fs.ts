@@ -1,0 +1,113 @@
+/**
+ * Reading the filesystem and the environment: readFile, readDir, pathExists,
+ * readFileType, getEnv, toPath.
+ */
+import * as fs from 'node:fs';
+import { NixError, Pos } from '../eval/errors';
+import { coerceToPath, coerceToString, forceStringNoCtx } from '../eval/runtime';
+import { evalState } from '../eval/state';
+import { Attrs, ctxOf, force, Lazy, mkString, NixPath } from '../eval/value';
+import { canonPath } from '../eval/concat';
+import type { Builtin } from './registry';
+
+function fileType(st: fs.Stats): string {
+  if (st.isFile()) return 'regular';
+  if (st.isDirectory()) return 'directory';
+  if (st.isSymbolicLink()) return 'symlink';
+  return 'unknown';
+}
+
+function ioError(e: unknown, what: string, p: string, pos: Pos | undefined): NixError {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new NixError('io', `path '${p}' does not exist`, pos);
+  return new NixError('io', `${what} '${p}': ${(e as Error).message}`, pos);
+}
+
+export const builtins: Builtin[] = [
+  {
+    name: 'readFile',
+    arity: 1,
+    fn: ([p], pos) => {
+      const v = force(p);
+      const file = coerceToPath(v, pos);
+      try {
+        const text = fs.readFileSync(file, 'latin1');
+        // A store path read keeps its context (as Nix does for paths in the store).
+        const s = typeof v === 'string' || (v && typeof v === 'object' && 'ctx' in v) ? coerceToString(v, {}) : '';
+        const ctx = typeof s === 'string' ? undefined : ctxOf(s);
+        return mkString(text, ctx && ctx.size ? new Set(ctx) : undefined);
+      } catch (e) {
+        throw ioError(e, 'cannot read', file, pos);
+      }
+    },
+  },
+  {
+    name: 'readDir',
+    arity: 1,
+    fn: ([p], pos) => {
+      const dir = coerceToPath(p, pos);
+      try {
+        const m = new Map<string, Lazy>();
+        for (const ent of fs.readdirSync(dir, { withFileTypes: true, encoding: 'latin1' as BufferEncoding })) {
+          let t = 'unknown';
+          if (ent.isFile()) t = 'regular';
+          else if (ent.isDirectory()) t = 'directory';
+          else if (ent.isSymbolicLink()) t = 'symlink';
+          m.set(ent.name, t);
+        }
+        return new Attrs(m);
+      } catch (e) {
+        throw ioError(e, 'cannot read directory', dir, pos);
+      }
+    },
+  },
+  {
+    name: 'pathExists',
+    arity: 1,
+    fn: ([p], pos) => {
+      const v = force(p);
+      let file = coerceToPath(v, pos);
+      // A trailing slash means the path must be a directory.
+      const mustBeDir = !(v instanceof NixPath) && /\/\.?$/.test(file);
+      file = canonPath(file);
+      try {
+        // A dangling symlink exists; a trailing slash asks for a directory (followed).
+        if (mustBeDir) return fs.statSync(file).isDirectory();
+        fs.lstatSync(file);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  },
+  {
+    name: 'readFileType',
+    arity: 1,
+    fn: ([p], pos) => {
+      const file = coerceToPath(p, pos);
+      try {
+        return fileType(fs.lstatSync(file));
+      } catch (e) {
+        throw ioError(e, 'cannot stat', file, pos);
+      }
+    },
+  },
+  {
+    name: 'getEnv',
+    arity: 1,
+    fn: ([name], pos) => {
+      const n = forceStringNoCtx(name, pos);
+      if (evalState.pure) return '';
+      const v = process.env[n];
+      return v === undefined ? '' : Buffer.from(v, 'utf8').toString('latin1');
+    },
+  },
+  {
+    name: 'toPath',
+    arity: 1,
+    fn: ([p], pos) => {
+      const file = coerceToPath(p, pos);
+      return mkString(canonPath(file));
+    },
+  },
+];

@@ -1,0 +1,344 @@
+/**
+ * List builtins: head, tail, elemAt, length, elem, filter, map, foldl', concatLists,
+ * concatMap, genList, sort, any, all, partition, groupBy.
+ *
+ * Laziness follows Nix: `map` and `genList` build lazy applications, `length` never forces
+ * elements, `foldl'` forces each intermediate accumulator, `sort` and `partition` force
+ * every element. Lists are never mutated: when nothing changes, the argument list itself
+ * is returned (as Nix does for `map f []`, `filter` keeping everything, …).
+ */
+import type { Builtin } from './registry';
+import { NixError, Pos } from '../eval/errors';
+import { Attrs, force, Lazy, NixList, NixString, PrimOp, Value, Lambda, PrimOpApp } from '../eval/value';
+import { callFunction, eqValues, lazyApply, lessThan, typeError, forceStringNoCtx } from '../eval/runtime';
+import { lessThanFn } from './arith';
+
+// ---------------------------------------------------------------------------------------
+// Argument helpers (type errors carry Nix's "while evaluating …" trace line)
+
+export function listArg(v: Lazy, pos: Pos | undefined, ctx: string): NixList {
+  const x = force(v);
+  if (Array.isArray(x)) return x;
+  throw typeError('a list', x, pos).addTrace(ctx, pos);
+}
+
+export function attrsArg(v: Lazy, pos: Pos | undefined, ctx: string): Attrs {
+  const x = force(v);
+  if (x instanceof Attrs) return x;
+  throw typeError('a set', x, pos).addTrace(ctx, pos);
+}
+
+export function intArg(v: Lazy, pos: Pos | undefined, ctx: string): number | bigint {
+  const x = force(v);
+  if (typeof x === 'number' || typeof x === 'bigint') return x;
+  throw typeError('an integer', x, pos).addTrace(ctx, pos);
+}
+
+export function boolResult(x: Value, pos: Pos | undefined, ctx: string): boolean {
+  if (typeof x === 'boolean') return x;
+  throw typeError('a Boolean', x, pos).addTrace(ctx, pos);
+}
+
+export function funArg(v: Lazy, pos: Pos | undefined, ctx: string): Value {
+  const x = force(v);
+  if (x instanceof Lambda || x instanceof PrimOp || x instanceof PrimOpApp) return x;
+  if (x instanceof Attrs && x.has('__functor')) return x;
+  throw typeError('a function', x, pos).addTrace(ctx, pos);
+}
+
+export function stringNoCtxArg(v: Lazy, pos: Pos | undefined, ctx: string): string {
+  const x = force(v);
+  if (typeof x === 'string') return x;
+  if (!(x instanceof NixString)) throw typeError('a string', x, pos).addTrace(ctx, pos);
+  try {
+    return forceStringNoCtx(x, pos);
+  } catch (e) {
+    if (e instanceof NixError) e.addTrace(ctx, pos);
+    throw e;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+
+function head(args: Lazy[], pos: Pos | undefined): Value {
+  const xs = listArg(args[0], pos, "while evaluating the first argument passed to 'builtins.head'");
+  if (xs.length === 0) throw new NixError('eval', "'builtins.head' called on an empty list", pos);
+  return force(xs[0]);
+}
+
+function tail(args: Lazy[], pos: Pos | undefined): Value {
+  const xs = listArg(args[0], pos, "while evaluating the first argument passed to 'builtins.tail'");
+  if (xs.length === 0) throw new NixError('eval', "'builtins.tail' called on an empty list", pos);
+  return xs.slice(1);
+}
+
+function elemAt(args: Lazy[], pos: Pos | undefined): Value {
+  const n = intArg(args[1], pos, "while evaluating the second argument passed to 'builtins.elemAt'");
+  const xs = listArg(args[0], pos, "while evaluating the first argument passed to 'builtins.elemAt'");
+  if (typeof n !== 'number' || n < 0 || n >= xs.length) {
+    throw new NixError('eval', `'builtins.elemAt' called with index ${n} on a list of size ${xs.length}`, pos);
+  }
+  return force(xs[n]);
+}
+
+function length(args: Lazy[], pos: Pos | undefined): Value {
+  const xs = force(args[0]);
+  if (Array.isArray(xs)) return xs.length;
+  throw typeError('a list', xs, pos).addTrace('while evaluating the first argument passed to builtins.length', pos);
+}
+
+function elem(args: Lazy[], pos: Pos | undefined): Value {
+  const xs = listArg(args[1], pos, 'while evaluating the second argument passed to builtins.elem');
+  const x = args[0];
+  for (let i = 0; i < xs.length; i++) if (eqValues(x, xs[i], pos)) return true;
+  return false;
+}
+
+function filter(args: Lazy[], pos: Pos | undefined): Value {
+  const xs = listArg(args[1], pos, 'while evaluating the second argument passed to builtins.filter');
+  if (xs.length === 0) return xs;
+  const f = funArg(args[0], pos, 'while evaluating the first argument passed to builtins.filter');
+  let out: Lazy[] | undefined;
+  for (let i = 0; i < xs.length; i++) {
+    const e = xs[i];
+    const keep = boolResult(
+      callFunction(f, [e], pos),
+      pos,
+      'while evaluating the return value of the filtering function passed to builtins.filter',
+    );
+    if (keep) {
+      if (out !== undefined) out.push(e);
+    } else if (out === undefined) {
+      out = xs.slice(0, i);
+    }
+  }
+  return out === undefined ? xs : out;
+}
+
+function map(args: Lazy[], pos: Pos | undefined): Value {
+  const xs = listArg(args[1], pos, 'while evaluating the second argument passed to builtins.map');
+  const n = xs.length;
+  if (n === 0) return xs;
+  const f = funArg(args[0], pos, 'while evaluating the first argument passed to builtins.map');
+  const out: Lazy[] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = lazyApply(f, xs[i], pos);
+  return out;
+}
+
+function foldlStrict(args: Lazy[], pos: Pos | undefined): Value {
+  const f = funArg(args[0], pos, 'while evaluating the first argument passed to builtins.foldlStrict');
+  const xs = listArg(args[2], pos, 'while evaluating the third argument passed to builtins.foldlStrict');
+  const n = xs.length;
+  if (n === 0) return force(args[1]);
+  // Every application is evaluated (to weak head normal form) before the next one; the
+  // initial accumulator is passed unforced, as Nix does.
+  let acc: Lazy = args[1];
+  for (let i = 0; i < n; i++) acc = callFunction(f, [acc, xs[i]], pos);
+  return acc as Value;
+}
+
+/** Concatenates forced lists (Nix returns the only non-empty list itself when there is one). */
+function concatForced(lists: NixList[], total: number): NixList {
+  let nonEmpty: NixList | undefined;
+  for (let i = 0; i < lists.length; i++) if (lists[i].length > 0) nonEmpty = lists[i];
+  if (nonEmpty === undefined) return lists.length === 1 ? lists[0] : [];
+  if (nonEmpty.length === total) return nonEmpty;
+  const out: Lazy[] = new Array(total);
+  let k = 0;
+  for (let i = 0; i < lists.length; i++) {
+    const l = lists[i];
+    for (let j = 0; j < l.length; j++) out[k++] = l[j];
+  }
+  return out;
+}
+
+function concatLists(args: Lazy[], pos: Pos | undefined): Value {
+  const xss = listArg(args[0], pos, 'while evaluating the first argument passed to builtins.concatLists');
+  const lists: NixList[] = new Array(xss.length);
+  let total = 0;
+  for (let i = 0; i < xss.length; i++) {
+    const l = listArg(xss[i], pos, 'while evaluating a value of the list passed to builtins.concatLists');
+    lists[i] = l;
+    total += l.length;
+  }
+  if (lists.length === 0) return [];
+  return concatForced(lists, total);
+}
+
+function concatMap(args: Lazy[], pos: Pos | undefined): Value {
+  const f = funArg(args[0], pos, 'while evaluating the first argument passed to builtins.concatMap');
+  const xs = listArg(args[1], pos, 'while evaluating the second argument passed to builtins.concatMap');
+  const lists: NixList[] = new Array(xs.length);
+  let total = 0;
+  for (let i = 0; i < xs.length; i++) {
+    const l = listArg(
+      callFunction(f, [xs[i]], pos),
+      pos,
+      'while evaluating the return value of the function passed to builtins.concatMap',
+    );
+    lists[i] = l;
+    total += l.length;
+  }
+  if (lists.length === 0) return [];
+  return concatForced(lists, total);
+}
+
+function genList(args: Lazy[], pos: Pos | undefined): Value {
+  const n = intArg(args[1], pos, 'while evaluating the second argument passed to builtins.genList');
+  if (n < 0) throw new NixError('eval', `cannot create list of size ${n}`, pos);
+  if (typeof n !== 'number' || n > 0xffffffff) {
+    throw new NixError('eval', `cannot create list of size ${n}: out of memory`, pos);
+  }
+  const f = funArg(args[0], pos, 'while evaluating the first argument passed to builtins.genList');
+  const out: Lazy[] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = lazyApply(f, i, pos);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// sort: a stable merge sort (insertion sort on short runs, then bottom-up merging). For a
+// comparator that is a strict weak order, any stable sort gives the same result as Nix.
+
+const RUN = 12;
+
+function mergeSort(a: Value[], less: (x: Value, y: Value) => boolean): Value[] {
+  const n = a.length;
+  // Insertion sort each run (stable: only move past strictly greater elements).
+  for (let lo = 0; lo < n; lo += RUN) {
+    const hi = Math.min(lo + RUN, n);
+    for (let i = lo + 1; i < hi; i++) {
+      const x = a[i];
+      let j = i - 1;
+      while (j >= lo && less(x, a[j])) {
+        a[j + 1] = a[j];
+        j--;
+      }
+      a[j + 1] = x;
+    }
+  }
+  if (n <= RUN) return a;
+  let src = a;
+  let dst: Value[] = new Array(n);
+  for (let width = RUN; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(lo + width, n);
+      const hi = Math.min(lo + 2 * width, n);
+      let i = lo;
+      let j = mid;
+      let k = lo;
+      // Already in order: copy through.
+      if (mid < hi && !less(src[mid], src[mid - 1])) {
+        while (i < hi) dst[k++] = src[i++];
+        continue;
+      }
+      while (i < mid && j < hi) {
+        // Take from the right only when strictly less: keeps equal elements in order.
+        if (less(src[j], src[i])) dst[k++] = src[j++];
+        else dst[k++] = src[i++];
+      }
+      while (i < mid) dst[k++] = src[i++];
+      while (j < hi) dst[k++] = src[j++];
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  return src;
+}
+
+function sort(args: Lazy[], pos: Pos | undefined): Value {
+  const xs = listArg(args[1], pos, 'while evaluating the second argument passed to builtins.sort');
+  const n = xs.length;
+  if (n === 0) return xs;
+  const f = funArg(args[0], pos, 'while evaluating the first argument passed to builtins.sort');
+  const vals: Value[] = new Array(n);
+  for (let i = 0; i < n; i++) vals[i] = force(xs[i]);
+  let less: (x: Value, y: Value) => boolean;
+  if (f instanceof PrimOp && f.fn === lessThanFn) {
+    less = (x, y) => lessThan(x, y, pos);
+  } else {
+    less = (x, y) =>
+      boolResult(
+        callFunction(f, [x, y], pos),
+        pos,
+        'while evaluating the return value of the sorting function passed to builtins.sort',
+      );
+  }
+  return mergeSort(vals, less);
+}
+
+// ---------------------------------------------------------------------------------------
+
+function anyOrAll(any: boolean, args: Lazy[], pos: Pos | undefined): Value {
+  const name = any ? 'any' : 'all';
+  const f = funArg(args[0], pos, `while evaluating the first argument passed to builtins.${name}`);
+  const xs = listArg(args[1], pos, `while evaluating the second argument passed to builtins.${name}`);
+  for (let i = 0; i < xs.length; i++) {
+    const r = callFunction(f, [xs[i]], pos);
+    if (typeof r !== 'boolean') {
+      boolResult(r, pos, `while evaluating the return value of the function passed to builtins.${name}`);
+    }
+    if (r === any) return any;
+  }
+  return !any;
+}
+
+function partition(args: Lazy[], pos: Pos | undefined): Value {
+  const f = funArg(args[0], pos, 'while evaluating the first argument passed to builtins.partition');
+  const xs = listArg(args[1], pos, 'while evaluating the second argument passed to builtins.partition');
+  const right: Lazy[] = [];
+  const wrong: Lazy[] = [];
+  for (let i = 0; i < xs.length; i++) {
+    const e = xs[i];
+    force(e);
+    const r = boolResult(
+      callFunction(f, [e], pos),
+      pos,
+      'while evaluating the return value of the partition function passed to builtins.partition',
+    );
+    (r ? right : wrong).push(e);
+  }
+  return new Attrs(
+    new Map<string, Lazy>([
+      ['right', right],
+      ['wrong', wrong],
+    ]),
+  );
+}
+
+function groupBy(args: Lazy[], pos: Pos | undefined): Value {
+  const f = funArg(args[0], pos, 'while evaluating the first argument passed to builtins.groupBy');
+  const xs = listArg(args[1], pos, 'while evaluating the second argument passed to builtins.groupBy');
+  const groups = new Map<string, Lazy>();
+  for (let i = 0; i < xs.length; i++) {
+    const e = xs[i];
+    const name = stringNoCtxArg(
+      callFunction(f, [e], pos),
+      pos,
+      'while evaluating the return value of the grouping function passed to builtins.groupBy',
+    );
+    const g = groups.get(name) as Lazy[] | undefined;
+    if (g === undefined) groups.set(name, [e]);
+    else g.push(e);
+  }
+  return new Attrs(groups);
+}
+
+export const builtins: Builtin[] = [
+  { name: 'head', arity: 1, fn: head },
+  { name: 'tail', arity: 1, fn: tail },
+  { name: 'elemAt', arity: 2, fn: elemAt },
+  { name: 'length', arity: 1, fn: length },
+  { name: 'elem', arity: 2, fn: elem },
+  { name: 'filter', arity: 2, fn: filter },
+  { name: 'map', arity: 2, fn: map, global: true },
+  { name: "foldl'", arity: 3, fn: foldlStrict },
+  { name: 'concatLists', arity: 1, fn: concatLists },
+  { name: 'concatMap', arity: 2, fn: concatMap },
+  { name: 'genList', arity: 2, fn: genList },
+  { name: 'sort', arity: 2, fn: sort },
+  { name: 'any', arity: 2, fn: (args, pos) => anyOrAll(true, args, pos) },
+  { name: 'all', arity: 2, fn: (args, pos) => anyOrAll(false, args, pos) },
+  { name: 'partition', arity: 2, fn: partition },
+  { name: 'groupBy', arity: 2, fn: groupBy },
+];

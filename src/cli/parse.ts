@@ -1,0 +1,128 @@
+/**
+ * `nixling parse FILE…` checks that Nix files parse (`-` reads standard input); `--json`
+ * prints each file's AST. `instantiateParse` is `nix-instantiate --parse`: it prints the
+ * parsed expression the way Nix does.
+ *
+ * Text is handled as byte strings (latin1 in and out), as everywhere in nixling.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ParseError, Source, type Expr } from '../../grammar/ast';
+import { parseSource, printExpr } from '../../grammar/index';
+import { fromParseError, renderError } from '../eval/errors';
+
+/** «stdin» as a byte string (UTF-8 bytes, one code unit each). */
+const STDIN_NAME = Buffer.from('«stdin»', 'utf8').toString('latin1');
+
+const usage = `usage: nixling parse [--json] FILE...   (- for standard input)\n`;
+
+function toBytes(s: string): string {
+  return Buffer.from(s, 'utf8').toString('latin1');
+}
+
+/** Reads a file or stdin into a Source the way nix-instantiate does. */
+export function readSource(file: string): Source {
+  if (file === '-') return new Source(STDIN_NAME, fs.readFileSync(0, 'latin1'), process.cwd(), false);
+  let abs = path.resolve(file);
+  if (fs.statSync(abs).isDirectory()) abs = path.join(abs, 'default.nix');
+  return new Source(toBytes(abs), fs.readFileSync(abs, 'latin1'), toBytes(path.dirname(abs)), true);
+}
+
+function writeErr(s: string): void {
+  process.stderr.write(Buffer.from(s, 'latin1'));
+}
+
+function writeOut(s: string): void {
+  process.stdout.write(Buffer.from(s, 'latin1'));
+}
+
+/** Parses one source; on failure prints the error and returns undefined. */
+function tryParse(file: string): Expr | undefined {
+  let src: Source;
+  try {
+    src = readSource(file);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    writeErr(`error: opening file '${file}': ${err.code === 'ENOENT' ? 'No such file or directory' : err.message}\n`);
+    return undefined;
+  }
+  try {
+    return parseSource(src);
+  } catch (e) {
+    if (e instanceof ParseError) {
+      writeErr(renderError(fromParseError(e)) + '\n');
+      return undefined;
+    }
+    throw e;
+  }
+}
+
+/** `nix-instantiate --parse FILE`: prints the expression as Nix shows it; returns the exit status. */
+export function instantiateParse(file: string | '-'): number {
+  const e = tryParse(file);
+  if (!e) return 1;
+  writeOut(printExpr(e) + '\n');
+  return 0;
+}
+
+/** The AST as plain JSON: `kind`, `pos` {file,line,column,endLine,endColumn}, and the fields. */
+export function astToJson(e: unknown): unknown {
+  const pos = (src: Source, start: number, end: number) => {
+    const a = src.location(start);
+    const b = src.location(end);
+    return { file: src.path, line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+  };
+  const conv = (v: unknown, src?: Source): unknown => {
+    if (typeof v === 'bigint') return v.toString();
+    if (v === null || typeof v !== 'object') return v;
+    if (Array.isArray(v)) return v.map((x) => conv(x, src));
+    if (v instanceof Map) {
+      const o: Record<string, unknown> = {};
+      for (const [k, x] of v) o[k] = conv(x, src);
+      return o;
+    }
+    const obj = v as Record<string, unknown>;
+    const s = (obj.src as Source | undefined) ?? src;
+    const out: Record<string, unknown> = {};
+    if ('kind' in obj) out.kind = obj.kind;
+    if (s && typeof obj.start === 'number' && typeof obj.end === 'number') out.pos = pos(s, obj.start, obj.end);
+    for (const [k, x] of Object.entries(obj)) {
+      if (k === 'src' || k === 'start' || k === 'end' || k === 'kind' || x === undefined) continue;
+      if (k === 'opStart' && s && typeof x === 'number') {
+        out.opPos = pos(s, x, x);
+        continue;
+      }
+      out[k] = conv(x, s);
+    }
+    return out;
+  };
+  return conv(e);
+}
+
+export function parseCommand(argv: string[]): number {
+  let json = false;
+  const files: string[] = [];
+  for (const a of argv) {
+    if (a === '--json') json = true;
+    else if (a === '--help' || a === '-h') {
+      process.stdout.write(usage);
+      return 0;
+    } else if (a.startsWith('--')) {
+      writeErr(`error: unknown option '${a}'\n${usage}`);
+      return 1;
+    } else files.push(a);
+  }
+  if (files.length === 0) {
+    writeErr(usage);
+    return 1;
+  }
+  let status = 0;
+  const results: unknown[] = [];
+  for (const f of files) {
+    const e = tryParse(f);
+    if (!e) status = 1;
+    else if (json) results.push(astToJson(e));
+  }
+  if (json) writeOut(JSON.stringify(files.length === 1 ? (results[0] ?? null) : results) + '\n');
+  return status;
+}

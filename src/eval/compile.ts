@@ -1,0 +1,814 @@
+/**
+ * The compiler: turns an AST into a tree of JavaScript closures, once per file.
+ *
+ * Each expression compiles to a `Code` (env → value in weak head normal form). Where Nix is
+ * lazy (attribute values, list elements, arguments, bindings) the compiler uses a `LazyCode`
+ * instead, which returns a constant or an existing slot as is and allocates a thunk only
+ * for a real computation. Variables are resolved here (see scope.ts), so evaluation never
+ * searches by name except through `with`.
+ */
+import type * as A from '../../grammar/ast';
+import { printExpr } from '../../grammar';
+import { NixError, Pos } from './errors';
+import { Resolution, resolve, Scope } from './scope';
+import { evalState } from './state';
+import {
+  AttrPos,
+  Attrs,
+  Env,
+  force,
+  Lambda,
+  LambdaInfo,
+  Lazy,
+  NixFloat,
+  NixPath,
+  Thunk,
+  Value,
+  PrimOp,
+} from './value';
+import { eqValues, forceAttrs, forceStringNoCtx, lessThan, typeError } from './runtime';
+import * as arith from '../builtins/arith';
+import { callFunction, callLambdaTraced, callPrimOp } from './call';
+import { concatStrings, add2 } from './concat';
+
+export type Code = (env: Env) => Value;
+export type LazyCode = (env: Env) => Lazy;
+
+/** Compiles a whole program (a file or -E expression) in the global scope. */
+export function compileProgram(e: A.Expr, scope: Scope | null = null): Code {
+  return compile(e, scope);
+}
+
+function posOf(e: { src: A.Source; start: number; end: number }): Pos {
+  return { src: e.src, start: e.start, end: e.end };
+}
+
+function evalCode(code: Code, env: Env): Value {
+  return code(env);
+}
+
+/** A thunk for compiled code in an environment. */
+export function codeThunk(code: Code, env: Env, pos?: Pos): Thunk {
+  return new Thunk(evalCode, code, env, pos);
+}
+
+/** Makes the lazy form of an expression: constants and variables need no thunk. */
+export function compileLazy(e: A.Expr, scope: Scope | null, name?: string): LazyCode {
+  switch (e.kind) {
+    case 'Int':
+    case 'Float':
+    case 'String':
+    case 'Path': {
+      const v = constantOf(e);
+      return () => v;
+    }
+    case 'Var': {
+      const r = resolveVar(e, scope);
+      if (r.kind === 'slot') return slotGetter(r.level, r.index);
+      if (r.kind === 'global') {
+        const v = r.value;
+        return () => v;
+      }
+      break;
+    }
+    case 'Lambda': {
+      // A lambda is already a value: no thunk needed.
+      return compileLambda(e, scope, name);
+    }
+  }
+  const code = compile(e, scope, name);
+  const pos = posOf(e);
+  return (env) => new Thunk(evalCode, code, env, pos);
+}
+
+function constantOf(e: A.Int | A.Float | A.Str | A.Path): Value {
+  switch (e.kind) {
+    case 'Int':
+      return e.value;
+    case 'Float':
+      return new NixFloat(e.value);
+    case 'String':
+      return e.value;
+    case 'Path':
+      return new NixPath(e.value);
+  }
+}
+
+/**
+ * Reads a slot without forcing it. A slot of the frame being filled (`let a = b; b = 1;`,
+ * a default referring to a later formal) may still be empty: then the read is deferred.
+ */
+function slotGetter(level: number, index: number): LazyCode {
+  switch (level) {
+    case 0:
+      return (env) => {
+        const v = env.vals[index];
+        return v === undefined ? new Thunk(readSlotLater, env, index) : v;
+      };
+    case 1:
+      return (env) => env.up!.vals[index];
+    case 2:
+      return (env) => env.up!.up!.vals[index];
+    default:
+      return (env) => {
+        let e = env;
+        for (let l = level; l > 0; l--) e = e.up!;
+        return e.vals[index];
+      };
+  }
+}
+
+function readSlotLater(env: Env, index: number): Value {
+  return force(env.vals[index]);
+}
+
+function resolveVar(e: A.Var, scope: Scope | null): Resolution {
+  const r = resolve(scope, e.name, evalState.globals);
+  if (r.kind === 'undefined') {
+    throw new NixError('undefined-variable', `undefined variable '${e.name}'`, posOf(e));
+  }
+  return r;
+}
+
+/** Compiles an expression to strict code. `name` names a lambda for traces. */
+export function compile(e: A.Expr, scope: Scope | null, name?: string): Code {
+  switch (e.kind) {
+    case 'Int':
+    case 'Float':
+    case 'String':
+    case 'Path': {
+      const v = constantOf(e);
+      return () => v;
+    }
+    case 'Var':
+      return compileVar(e, scope);
+    case 'Select':
+      return compileSelect(e, scope);
+    case 'HasAttr':
+      return compileHasAttr(e, scope);
+    case 'Attrs':
+      return e.rec ? compileRecAttrs(e, scope) : compileAttrs(e, scope);
+    case 'InheritFrom':
+      throw new Error('InheritFrom outside of an inherit');
+    case 'List': {
+      const elems = e.elems.map((x) => compileLazy(x, scope));
+      if (elems.length === 0) return () => [];
+      return (env) => {
+        const out = new Array<Lazy>(elems.length);
+        for (let i = 0; i < elems.length; i++) out[i] = elems[i](env);
+        return out;
+      };
+    }
+    case 'Lambda': {
+      const make = compileLambda(e, scope, name);
+      return make as Code;
+    }
+    case 'Call':
+      return compileCall(e, scope);
+    case 'Let':
+      return compileLet(e, scope);
+    case 'With': {
+      const attrs = compileLazy(e.attrs, scope);
+      const body = compile(e.body, new Scope(scope, new Map(), true));
+      return (env) => body(new Env(env, EMPTY_SLOTS, attrs(env)));
+    }
+    case 'If': {
+      const cond = compile(e.cond, scope);
+      const then = compile(e.then, scope);
+      const els = compile(e.else, scope);
+      const pos = posOf(e.cond);
+      return (env) => {
+        const c = cond(env);
+        if (c === true) return then(env);
+        if (c === false) return els(env);
+        throw typeError('a Boolean', c, pos).addTrace('while evaluating a branch condition', pos);
+      };
+    }
+    case 'Assert': {
+      const cond = compile(e.cond, scope);
+      const body = compile(e.body, scope);
+      const pos = posOf(e);
+      const condPos = posOf(e.cond);
+      return (env) => {
+        const c = cond(env);
+        if (c === true) return body(env);
+        if (c === false) {
+          throw new NixError('assert', `assertion '${printExpr(e.cond)}' failed`, pos);
+        }
+        throw typeError('a Boolean', c, condPos).addTrace('in the condition of the assert statement', pos);
+      };
+    }
+    case 'Not': {
+      const x = compile(e.e, scope);
+      const pos = posOf(e.e);
+      return (env) => {
+        const v = x(env);
+        if (typeof v !== 'boolean') throw typeError('a Boolean', v, pos);
+        return !v;
+      };
+    }
+    case 'BinOp':
+      return compileBinOp(e, scope);
+    case 'ConcatStrings':
+      return compileConcat(e, scope);
+    case 'CurPos': {
+      const { line, column } = e.src.location(e.start);
+      const v = new Attrs(
+        new Map<string, Lazy>([
+          ['column', column],
+          ['file', e.src.path],
+          ['line', line],
+        ]),
+      );
+      return () => v;
+    }
+  }
+}
+
+const EMPTY_SLOTS: Lazy[] = [];
+
+function compileVar(e: A.Var, scope: Scope | null): Code {
+  const r = resolveVar(e, scope);
+  if (r.kind === 'global') {
+    const v = r.value;
+    return () => v;
+  }
+  if (r.kind === 'slot') {
+    const { level, index } = r;
+    switch (level) {
+      case 0:
+        return (env) => {
+          const v = env.vals[index];
+          return v instanceof Thunk ? v.force() : v;
+        };
+      case 1:
+        return (env) => {
+          const v = env.up!.vals[index];
+          return v instanceof Thunk ? v.force() : v;
+        };
+      default: {
+        const get = slotGetter(level, index);
+        return (env) => force(get(env));
+      }
+    }
+  }
+  // Dynamic: look through the enclosing `with` frames, innermost first.
+  const levels = (r as { withLevels: number[] }).withLevels;
+  const name = e.name;
+  const pos = posOf(e);
+  return (env) => force(lookupWith(env, levels, name, pos));
+}
+
+function lookupWith(env: Env, levels: number[], name: string, pos: Pos): Lazy {
+  let e = env;
+  let at = 0;
+  for (const level of levels) {
+    for (; at < level; at++) e = e.up!;
+    const attrs = forceAttrs(e.withAttrs!, pos);
+    const v = attrs.get(name);
+    if (v !== undefined) return v;
+  }
+  throw new NixError('undefined-variable', `undefined variable '${name}'`, pos);
+}
+
+/** Compiles attribute names: static strings stay strings, dynamic ones become code. */
+function compileAttrPath(path: A.AttrName[], scope: Scope | null): (string | Code)[] {
+  return path.map((p) => (p.name !== undefined ? p.name : compile(p.expr!, scope)));
+}
+
+function attrNameOf(c: string | Code, env: Env, pos: Pos): string {
+  if (typeof c === 'string') return c;
+  return forceStringNoCtx(c(env), pos);
+}
+
+function compileSelect(e: A.Select, scope: Scope | null): Code {
+  const base = compile(e.e, scope);
+  const path = compileAttrPath(e.path, scope);
+  const def = e.def ? compile(e.def, scope) : undefined;
+  const pos = posOf(e);
+  // The common case: `x.a` with a static name and no default.
+  if (path.length === 1 && typeof path[0] === 'string' && !def) {
+    const name = path[0];
+    return (env) => {
+      const v = base(env);
+      if (v instanceof Attrs) {
+        const r = v.get(name);
+        if (r !== undefined) return r instanceof Thunk ? r.force() : r;
+        throw missingAttr(name, v, pos);
+      }
+      throw typeError('a set', v, pos).addTrace(`while selecting an attribute`, pos);
+    };
+  }
+  return (env) => {
+    let v: Value = base(env);
+    for (let i = 0; i < path.length; i++) {
+      const name = attrNameOf(path[i], env, pos);
+      if (!(v instanceof Attrs)) {
+        if (def) return def(env);
+        throw typeError('a set', v, pos).addTrace(`while selecting an attribute`, pos);
+      }
+      const r = v.get(name);
+      if (r === undefined) {
+        if (def) return def(env);
+        throw missingAttr(name, v, pos);
+      }
+      v = force(r);
+    }
+    return v;
+  };
+}
+
+export function missingAttr(name: string, v: Attrs, pos?: Pos): NixError {
+  const err = new NixError('missing-attribute', `attribute '${name}' missing`, pos);
+  const s = suggest(name, v.keys());
+  if (s.length) (err as NixError & { suggestions?: string[] }).suggestions = s;
+  return err;
+}
+
+/** The attribute names closest to `name` (for "Did you mean …?"). */
+export function suggest(name: string, candidates: Iterable<string>): string[] {
+  const scored: [number, string][] = [];
+  for (const c of candidates) {
+    const d = levenshtein(name, c);
+    if (d <= 2) scored.push([d, c]);
+  }
+  scored.sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : 1));
+  return scored.slice(0, 10).map((x) => x[1]);
+}
+
+function levenshtein(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length];
+}
+
+function compileHasAttr(e: A.HasAttr, scope: Scope | null): Code {
+  const base = compile(e.e, scope);
+  const path = compileAttrPath(e.path, scope);
+  const pos = posOf(e);
+  return (env) => {
+    let v: Value = base(env);
+    for (let i = 0; i < path.length; i++) {
+      if (!(v instanceof Attrs)) return false;
+      const r = v.get(attrNameOf(path[i], env, pos));
+      if (r === undefined) return false;
+      if (i < path.length - 1) v = force(r);
+    }
+    return true;
+  };
+}
+
+/** Static positions of a literal set's attributes, shared by all its instances. */
+function attrPositions(e: A.Attrs): Map<string, AttrPos> {
+  const m = new Map<string, AttrPos>();
+  for (const [k, d] of e.attrs) m.set(k, { src: e.src, start: d.start });
+  return m;
+}
+
+/**
+ * `inherit (e) a b;` evaluates `e` once per set: each such expression gets a slot in a
+ * small frame made per instance, and the inherited attributes select from that slot.
+ */
+function compileInheritFrom(e: A.Attrs, scope: Scope | null): { make: (env: Env) => Env } | null {
+  if (e.inheritFrom.length === 0) return null;
+  const codes = e.inheritFrom.map((x) => compileLazy(x, scope));
+  return {
+    make: (env) => {
+      const vals = new Array<Lazy>(codes.length);
+      for (let i = 0; i < codes.length; i++) vals[i] = codes[i](env);
+      return new Env(env, vals);
+    },
+  };
+}
+
+interface InheritKey {
+  index: number;
+  name: string;
+  pos: Pos;
+}
+
+/** For `inherit (e) x`: a thunk selecting `x` from the inherit frame's slot. */
+function inheritedFromGetter(name: string, d: A.AttrDef): LazyCode {
+  const sel = d.e as A.Select;
+  const key: InheritKey = { index: (sel.e as A.InheritFrom).index, name, pos: posOf(sel) };
+  return (ienv) => new Thunk(selectInherited, ienv, key, key.pos);
+}
+
+function selectInherited(env: Env, key: InheritKey): Value {
+  const from = forceAttrs(env.vals[key.index], key.pos);
+  const v = from.get(key.name);
+  if (v === undefined) throw missingAttr(key.name, from, key.pos);
+  return force(v);
+}
+
+function compileAttrs(e: A.Attrs, scope: Scope | null): Code {
+  const inh = compileInheritFrom(e, scope);
+  const names = [...e.attrs.keys()];
+  const values = names.map((n) => {
+    const d = e.attrs.get(n)!;
+    if (d.kind === 'inheritedFrom') return inheritedFromGetter(n, d);
+    return compileLazy(d.e, scope, n);
+  });
+  const positions = attrPositions(e);
+  const dyn = compileDynamicAttrs(e, scope);
+  const pos = posOf(e);
+  if (names.length === 0 && !dyn) {
+    return () => new Attrs(new Map(), positions);
+  }
+  return (env) => {
+    const m = new Map<string, Lazy>();
+    const ienv = inh ? inh.make(env) : env;
+    for (let i = 0; i < names.length; i++) {
+      const d = e.attrs.get(names[i])!;
+      m.set(names[i], values[i](d.kind === 'inheritedFrom' ? ienv : env));
+    }
+    const attrs = new Attrs(m, positions);
+    if (dyn) dyn(env, attrs, pos);
+    return attrs;
+  };
+}
+
+function compileDynamicAttrs(
+  e: A.Attrs,
+  scope: Scope | null,
+): ((env: Env, attrs: Attrs, pos: Pos) => void) | null {
+  if (e.dynamicAttrs.length === 0) return null;
+  const defs = e.dynamicAttrs.map((d) => ({
+    name: compile(d.name, scope),
+    value: compileLazy(d.value, scope),
+    pos: { src: e.src, start: d.start, end: d.end } as Pos,
+  }));
+  return (env, attrs) => {
+    for (const d of defs) {
+      const nv = d.name(env);
+      if (nv === null) continue;
+      const name = forceStringNoCtx(nv, d.pos);
+      if (attrs.map.has(name)) {
+        const prev = attrs.posOf(name);
+        throw new NixError(
+          'eval',
+          `dynamic attribute '${name}' already defined at ${prev ? showPosShort(prev) : '\xc2\xabunknown\xc2\xbb'}`,
+          d.pos,
+        );
+      }
+      attrs.map.set(name, d.value(env));
+      if (attrs.pos) {
+        attrs.pos = new Map(attrs.pos);
+        attrs.pos.set(name, { src: d.pos.src, start: d.pos.start });
+      }
+    }
+  };
+}
+
+function showPosShort(p: AttrPos): string {
+  const { line, column } = p.src.location(p.start);
+  return `${p.src.path}:${line}:${column}`;
+}
+
+/**
+ * `rec { … }` and `let`: one frame holds every binding; values are compiled in a scope
+ * where the bindings are visible.
+ */
+function compileRecFrame(
+  e: A.Attrs,
+  scope: Scope | null,
+  hasOverrides = false,
+): { inner: Scope; names: string[]; values: LazyCode[]; inh: ReturnType<typeof compileInheritFrom> } {
+  const names = [...e.attrs.keys()];
+  const inner = Scope.frame(scope, names);
+  const inh = compileInheritFrom(e, inner);
+  const values = names.map((n): LazyCode => {
+    const d = e.attrs.get(n)!;
+    // `inherit x;` in rec/let refers to the *outer* x.
+    if (d.kind === 'inherited') return compileLazy(d.e, scope, n);
+    if (d.kind === 'inheritedFrom') return inheritedFromGetter(n, d);
+    if (hasOverrides) {
+      // With `__overrides`, every attribute is a real thunk so that it reads the
+      // (possibly overridden) slots when forced, as Nix does.
+      const code = compile(d.e, inner, n);
+      const pos = posOf(d.e);
+      return (env) => new Thunk(evalCode, code, env, pos);
+    }
+    return compileLazy(d.e, inner, n);
+  });
+  return { inner, names, values, inh };
+}
+
+function fillRecFrame(
+  env: Env,
+  e: A.Attrs,
+  names: string[],
+  values: LazyCode[],
+  inh: ReturnType<typeof compileInheritFrom>,
+): Env {
+  const vals = new Array<Lazy>(names.length);
+  const frame = new Env(env, vals);
+  const ienv = inh ? inh.make(frame) : frame;
+  for (let i = 0; i < names.length; i++) {
+    const d = e.attrs.get(names[i])!;
+    vals[i] = values[i](d.kind === 'inherited' ? env : d.kind === 'inheritedFrom' ? ienv : frame);
+  }
+  return frame;
+}
+
+function compileRecAttrs(e: A.Attrs, scope: Scope | null): Code {
+  const { inner, names, values, inh } = compileRecFrame(e, scope, e.attrs.has('__overrides'));
+  const positions = attrPositions(e);
+  const dyn = compileDynamicAttrs(e, inner);
+  const pos = posOf(e);
+  const overridesIndex = names.indexOf('__overrides');
+  return (env) => {
+    const frame = fillRecFrame(env, e, names, values, inh);
+    const m = new Map<string, Lazy>();
+    for (let i = 0; i < names.length; i++) m.set(names[i], frame.vals[i]);
+    const attrs = new Attrs(m, positions);
+    if (dyn) dyn(frame, attrs, pos);
+    if (overridesIndex >= 0) {
+      // Legacy `__overrides`: its attributes replace the set's, also for references inside.
+      const ov = forceAttrs(frame.vals[overridesIndex], pos);
+      for (const k of ov.keys()) {
+        const v = ov.get(k)!;
+        m.set(k, v);
+        const i = names.indexOf(k);
+        if (i >= 0) frame.vals[i] = v;
+      }
+    }
+    return attrs;
+  };
+}
+
+function compileLet(e: A.Let, scope: Scope | null): Code {
+  const { inner, names, values, inh } = compileRecFrame(e.attrs, scope);
+  const body = compile(e.body, inner);
+  return (env) => body(fillRecFrame(env, e.attrs, names, values, inh));
+}
+
+// ---------------------------------------------------------------------------------------
+// Functions
+
+function compileLambda(e: A.Lambda, scope: Scope | null, name?: string): LazyCode & Code {
+  const slotNames: string[] = [];
+  if (e.arg !== undefined) slotNames.push(e.arg);
+  if (e.formals) for (const f of e.formals.formals) slotNames.push(f.name);
+  const inner = Scope.frame(scope, slotNames);
+  const body = compile(e.body, inner);
+  const pos = posOf(e);
+  let info: LambdaInfo;
+  if (!e.formals) {
+    info = {
+      name,
+      src: e.src,
+      start: e.start,
+      ellipsis: false,
+      arg: e.arg,
+      call: (env, arg) => body(new Env(env, [arg])),
+    };
+  } else {
+    const formals = e.formals.formals;
+    const hasArg = e.arg !== undefined ? 1 : 0;
+    const defaults = formals.map((f) => (f.def ? compileLazy(f.def, inner) : null));
+    const formalSet = new Map<string, boolean>();
+    const formalPos = new Map<string, AttrPos>();
+    for (const f of formals) {
+      formalSet.set(f.name, f.def !== undefined);
+      formalPos.set(f.name, { src: e.src, start: f.start });
+    }
+    const ellipsis = e.formals.ellipsis;
+    const fname = name;
+    info = {
+      name,
+      src: e.src,
+      start: e.start,
+      formals: formalSet,
+      formalPos,
+      ellipsis,
+      arg: e.arg,
+      call: (env, arg, _lambda, callPos) => {
+        const a = force(arg);
+        if (!(a instanceof Attrs)) {
+          const err = typeError('a set', a, pos);
+          err.addTrace('while evaluating the value passed for the lambda argument', pos);
+          if (callPos) err.addTrace('from call site', callPos);
+          throw err;
+        }
+        const vals = new Array<Lazy>(slotNames.length);
+        const frame = new Env(env, vals);
+        if (hasArg) vals[0] = arg;
+        let used = 0;
+        for (let i = 0; i < formals.length; i++) {
+          const v = a.get(formals[i].name);
+          if (v === undefined) {
+            const d = defaults[i];
+            if (d === null) {
+              const err = new NixError(
+                'missing-argument',
+                `function '${fname ?? 'anonymous lambda'}' called without required argument '${formals[i].name}'`,
+                pos,
+              );
+              if (callPos) err.addTrace('from call site', callPos);
+              throw err;
+            }
+            vals[hasArg + i] = d(frame);
+          } else {
+            used++;
+            vals[hasArg + i] = v;
+          }
+        }
+        if (!ellipsis && used !== a.size) {
+          for (const k of a.keys()) {
+            if (!formalSet.has(k)) {
+              const err = new NixError(
+                'unexpected-argument',
+                `function '${fname ?? 'anonymous lambda'}' called with unexpected argument '${k}'`,
+                pos,
+              );
+              const s = suggest(k, formalSet.keys());
+              if (s.length) (err as NixError & { suggestions?: string[] }).suggestions = s;
+              if (callPos) err.addTrace('from call site', callPos);
+              throw err;
+            }
+          }
+        }
+        return body(frame);
+      },
+    };
+  }
+  return (env: Env) => new Lambda(info, env);
+}
+
+function compileCall(e: A.Call, scope: Scope | null): Code {
+  const args = e.args.map((a) => compileLazy(a, scope));
+  const pos = posOf(e);
+  // Calls of builtins bound at top level with all their arguments skip partial application.
+  if (e.fn.kind === 'Var') {
+    const r = resolve(scope, e.fn.name, evalState.globals);
+    if (r.kind === 'global' && r.value instanceof PrimOp && r.value.arity === args.length) {
+      const op = r.value;
+      if (args.length === 2) {
+        const inline = compileArith(op.name, e, scope, pos);
+        if (inline) return inline;
+        const [a0, a1] = args;
+        return (env) => callPrimOp(op, [a0(env), a1(env)], pos);
+      }
+      return (env) => {
+        const vals = new Array<Lazy>(args.length);
+        for (let i = 0; i < args.length; i++) vals[i] = args[i](env);
+        return callPrimOp(op, vals, pos);
+      };
+    }
+  }
+  const fn = compile(e.fn, scope);
+  if (args.length === 1) {
+    const a0 = args[0];
+    return (env) => {
+      const f = fn(env);
+      if (f instanceof Lambda) return callLambdaTraced(f, a0(env), pos);
+      return callFunction(f, [a0(env)], pos);
+    };
+  }
+  return (env) => {
+    const f = fn(env);
+    const vals = new Array<Lazy>(args.length);
+    for (let i = 0; i < args.length; i++) vals[i] = args[i](env);
+    return callFunction(f, vals, pos);
+  };
+}
+
+/**
+ * `a - b`, `a * b`, `a / b` and `a < b` desugar to calls of `__sub`, `__mul`, `__div` and
+ * `__lessThan`; when those names are the builtins (not rebound), both operands are strict
+ * and small integers take a fast path without allocating.
+ */
+function compileArith(name: string, e: A.Call, scope: Scope | null, pos: Pos): Code | undefined {
+  if (name !== 'sub' && name !== 'mul' && name !== 'div' && name !== 'lessThan') return undefined;
+  const a = compile(e.args[0], scope);
+  const b = compile(e.args[1], scope);
+  switch (name) {
+    case 'sub':
+      return (env) => {
+        const x = a(env);
+        const y = b(env);
+        if (typeof x === 'number' && typeof y === 'number') {
+          const r = x - y;
+          if (r <= 9007199254740991 && r >= -9007199254740991) return r;
+        }
+        return arith.sub(x, y, pos);
+      };
+    case 'mul':
+      return (env) => arith.mul(a(env), b(env), pos);
+    case 'div':
+      return (env) => arith.div(a(env), b(env), pos);
+    default:
+      return (env) => {
+        const x = a(env);
+        const y = b(env);
+        if (typeof x === 'number' && typeof y === 'number') return x < y;
+        return lessThan(x, y, pos);
+      };
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Operators
+
+function compileBinOp(e: A.BinOp, scope: Scope | null): Code {
+  const a = compile(e.e1, scope);
+  const b = compile(e.e2, scope);
+  const pos = posOf(e);
+  const pos1 = posOf(e.e1);
+  const pos2 = posOf(e.e2);
+  switch (e.op) {
+    case 'Eq': {
+      const la = compileLazy(e.e1, scope);
+      const lb = compileLazy(e.e2, scope);
+      return (env) => eqValues(la(env), lb(env), pos);
+    }
+    case 'NEq': {
+      const la = compileLazy(e.e1, scope);
+      const lb = compileLazy(e.e2, scope);
+      return (env) => !eqValues(la(env), lb(env), pos);
+    }
+    case 'And':
+      return (env) => {
+        const x = a(env);
+        if (x === false) return false;
+        if (x !== true) throw typeError('a Boolean', x, pos1).addTrace("in the left operand of the AND (&&) operator", pos);
+        const y = b(env);
+        if (typeof y !== 'boolean') throw typeError('a Boolean', y, pos2).addTrace("in the right operand of the AND (&&) operator", pos);
+        return y;
+      };
+    case 'Or':
+      return (env) => {
+        const x = a(env);
+        if (x === true) return true;
+        if (x !== false) throw typeError('a Boolean', x, pos1).addTrace("in the left operand of the OR (||) operator", pos);
+        const y = b(env);
+        if (typeof y !== 'boolean') throw typeError('a Boolean', y, pos2).addTrace("in the right operand of the OR (||) operator", pos);
+        return y;
+      };
+    case 'Impl':
+      return (env) => {
+        const x = a(env);
+        if (x === false) return true;
+        if (x !== true) throw typeError('a Boolean', x, pos1).addTrace("in the left operand of the IMPL (->) operator", pos);
+        const y = b(env);
+        if (typeof y !== 'boolean') throw typeError('a Boolean', y, pos2).addTrace("in the right operand of the IMPL (->) operator", pos);
+        return y;
+      };
+    case 'Update':
+      return (env) => {
+        const x = a(env);
+        const y = b(env);
+        if (!(x instanceof Attrs)) throw typeError('a set', x, pos1).addTrace('in the left operand of the update (//) operator', pos);
+        if (!(y instanceof Attrs)) throw typeError('a set', y, pos2).addTrace('in the right operand of the update (//) operator', pos);
+        return x.update(y);
+      };
+    case 'ConcatLists':
+      return (env) => {
+        const x = forceListOp(a(env), pos1, pos, 'left');
+        const y = forceListOp(b(env), pos2, pos, 'right');
+        if (x.length === 0) return y;
+        if (y.length === 0) return x;
+        return x.concat(y);
+      };
+  }
+}
+
+function forceListOp(v: Value, p: Pos, pos: Pos, side: string): Lazy[] {
+  if (Array.isArray(v)) return v;
+  throw typeError('a list', v, p).addTrace(`in the ${side} operand of the list concatenation (++) operator`, pos);
+}
+
+function compileConcat(e: A.ConcatStrings, scope: Scope | null): Code {
+  const parts = e.parts.map((p) => compile(p, scope));
+  const positions = e.parts.map((p) => posOf(p));
+  const pos = posOf(e);
+  if (!e.forceString && parts.length === 2) {
+    const [a, b] = parts;
+    return (env) => {
+      const x = a(env);
+      const y = b(env);
+      if (typeof x === 'number' && typeof y === 'number') {
+        const r = x + y;
+        if (Number.isSafeInteger(r)) return r;
+      }
+      return add2(x, y, positions, pos);
+    };
+  }
+  const forceString = e.forceString;
+  return (env) => {
+    const vals = new Array<Value>(parts.length);
+    for (let i = 0; i < parts.length; i++) vals[i] = parts[i](env);
+    return concatStrings(vals, forceString, positions, pos);
+  };
+}
+

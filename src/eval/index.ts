@@ -1,0 +1,99 @@
+/**
+ * The evaluator's entry points: parse and compile a file or an expression, evaluate it,
+ * and import files (cached per resolved path, as Nix caches them).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse } from '../../grammar';
+import type { Expr } from '../../grammar/ast';
+import { ParseError, Source } from '../../grammar/ast';
+import { compileProgram } from './compile';
+import { fromParseError, NixError } from './errors';
+import { Scope } from './scope';
+import { Env, Lazy, Thunk, Value } from './value';
+import { installBuiltins } from '../builtins';
+import './call';
+
+/** Reads a source file as a byte string. */
+export function readSource(file: string): string {
+  return fs.readFileSync(file, 'latin1');
+}
+
+export function parseSource(text: string, file: string, dir: string, isFile: boolean): Expr {
+  try {
+    return parse(text, file, dir, isFile);
+  } catch (e) {
+    if (e instanceof ParseError) throw fromParseError(e);
+    throw e;
+  }
+}
+
+/** Evaluates a parsed expression in the global scope (plus an optional extra frame). */
+export function evalAst(expr: Expr, scope: Scope | null = null, env: Env | null = null): Value {
+  installBuiltins();
+  const code = compileProgram(expr, scope);
+  return code(env ?? TOP_ENV);
+}
+
+const TOP_ENV = new Env(null, []);
+
+export interface EvalExprOptions {
+  /** Base directory for relative paths (default: the current directory). */
+  dir?: string;
+  /** Name shown in positions (default «string»). */
+  name?: string;
+}
+
+/** Evaluates Nix source text to weak head normal form. */
+export function evalExpr(text: string, opts: EvalExprOptions = {}): Value {
+  const dir = opts.dir ?? process.cwd();
+  const expr = parseSource(text, opts.name ?? '\xc2\xabstring\xc2\xbb', dir, false);
+  return evalAst(expr);
+}
+
+/** Resolves what `import p` reads: a directory means its default.nix. */
+export function resolveImportPath(p: string): string {
+  try {
+    if (fs.statSync(p).isDirectory()) return path.join(p, 'default.nix');
+  } catch {
+    // Reported when reading.
+  }
+  return p;
+}
+
+const importCache = new Map<string, Lazy>();
+
+/** `import path`: parses, compiles and evaluates a file once per process. */
+export function importFile(p: string): Value {
+  const file = resolveImportPath(p);
+  let v = importCache.get(file);
+  if (v === undefined) {
+    v = new Thunk(evalFileUncached, file, undefined);
+    importCache.set(file, v);
+  }
+  return v instanceof Thunk ? v.force() : v;
+}
+
+function evalFileUncached(file: string): Value {
+  return evalAst(parseFile(file));
+}
+
+export function parseFile(file: string): Expr {
+  let text: string;
+  try {
+    text = readSource(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new NixError('io', `path '${file}' does not exist`);
+    if (code === 'EISDIR') throw new NixError('io', `cannot read '${file}': is a directory`);
+    throw new NixError('io', `cannot read '${file}': ${(e as Error).message}`);
+  }
+  return parseSource(text, file, path.dirname(file), true);
+}
+
+/** `scopedImport attrs path`: like import, with extra top-level names; never cached. */
+export function scopedImportFile(names: string[], values: Lazy[], p: string): Value {
+  const file = resolveImportPath(p);
+  const scope = Scope.frame(null, names);
+  return evalAst(parseFile(file), scope, new Env(null, values));
+}

@@ -1,0 +1,337 @@
+/**
+ * The value model of the evaluator. Every Nix value is one of:
+ *
+ *   null        JS null
+ *   bool        JS boolean
+ *   int         JS number (always an integer, |n| <= 2^53-1) or JS bigint (beyond that,
+ *               always within int64). Use `mkInt` to normalise results.
+ *   float       NixFloat (a box, so floats and ints stay distinguishable)
+ *   string      JS string (no context), or NixString (with a non-empty context).
+ *               Strings are byte strings: each code unit is one byte (latin1-decoded UTF-8).
+ *   path        NixPath
+ *   list        JS array of Lazy (elements are lazy)
+ *   set         Attrs
+ *   function    Lambda (a closure), PrimOp, or PrimOpApp (a primop partially applied)
+ *
+ * A `Lazy` is a Value or a Thunk; `force` turns a Lazy into a Value (weak head normal form).
+ */
+import type { Source } from '../../grammar/ast';
+import { NixError, Pos } from './errors';
+
+export class NixFloat {
+  constructor(readonly value: number) {}
+}
+
+export class NixPath {
+  constructor(readonly path: string) {}
+}
+
+/**
+ * String context elements use Nix's encoding:
+ *   "/nix/store/…-x"          a plain store path (opaque)
+ *   "=/nix/store/…-x.drv"     a derivation and all its outputs (drv "deep")
+ *   "!out!/nix/store/…-x.drv" one output of a derivation (built)
+ */
+export type Context = Set<string>;
+
+export class NixString {
+  constructor(
+    readonly s: string,
+    readonly ctx: Context,
+  ) {}
+}
+
+export type NixList = Lazy[];
+
+/** Static position of an attribute (what unsafeGetAttrPos reports). */
+export interface AttrPos {
+  src: Source;
+  start: number;
+}
+
+/**
+ * An attribute set. Keys are kept in a Map; `keys()` gives them sorted bytewise (JS string
+ * order on byte strings is byte order), computed once on demand.
+ */
+export class Attrs {
+  private sortedKeys?: string[];
+  constructor(
+    readonly map: Map<string, Lazy>,
+    /** Positions of attributes, when the set was written literally. */
+    public pos?: Map<string, AttrPos>,
+  ) {}
+
+  static empty(): Attrs {
+    return EMPTY_ATTRS;
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+  get(name: string): Lazy | undefined {
+    return this.map.get(name);
+  }
+  has(name: string): boolean {
+    return this.map.has(name);
+  }
+  keys(): string[] {
+    if (this.sortedKeys === undefined) {
+      this.sortedKeys = [...this.map.keys()].sort(compareBytes);
+    }
+    return this.sortedKeys;
+  }
+  posOf(name: string): AttrPos | undefined {
+    return this.pos?.get(name);
+  }
+  /** `this // other` */
+  update(other: Attrs): Attrs {
+    if (other.map.size === 0) return this;
+    if (this.map.size === 0) return other;
+    const m = new Map(this.map);
+    for (const [k, v] of other.map) m.set(k, v);
+    let pos: Map<string, AttrPos> | undefined;
+    if (this.pos || other.pos) {
+      pos = new Map(this.pos);
+      if (other.pos) for (const [k, p] of other.pos) pos.set(k, p);
+    }
+    return new Attrs(m, pos);
+  }
+}
+
+/** Bytewise comparison of byte strings (the order of attrNames and sort on strings). */
+export function compareBytes(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const EMPTY_ATTRS = new Attrs(new Map());
+
+/** Builds an Attrs from a plain object (for builtins that return sets). */
+export function attrsFrom(obj: Record<string, Lazy>): Attrs {
+  return new Attrs(new Map(Object.entries(obj)));
+}
+
+/** The compiled form of a lambda; defined by the compiler. */
+export interface LambdaInfo {
+  /** Name for traces: the attribute or let binding it was defined as, if any. */
+  name?: string;
+  src: Source;
+  start: number;
+  /** Formal parameters (for functionArgs): name → has default. */
+  formals?: Map<string, boolean>;
+  /** Positions of the formals (what unsafeGetAttrPos reports on functionArgs). */
+  formalPos?: Map<string, AttrPos>;
+  ellipsis: boolean;
+  /** The argument name for `x:` or `x@{…}`. */
+  arg?: string;
+  /** Binds an argument and evaluates the body. */
+  call(env: Env, arg: Lazy, lambda: Lambda, callPos: Pos | undefined): Value;
+}
+
+export class Lambda {
+  constructor(
+    readonly info: LambdaInfo,
+    readonly env: Env,
+  ) {}
+}
+
+/** A builtin function. `fn` receives its arguments unforced. */
+export class PrimOp {
+  constructor(
+    readonly name: string,
+    readonly arity: number,
+    readonly fn: (args: Lazy[], pos: Pos | undefined) => Value,
+  ) {}
+}
+
+/** A primop applied to fewer arguments than its arity. */
+export class PrimOpApp {
+  constructor(
+    readonly op: PrimOp,
+    readonly args: Lazy[],
+  ) {}
+}
+
+export type Value =
+  | null
+  | boolean
+  | number
+  | bigint
+  | string
+  | NixFloat
+  | NixString
+  | NixPath
+  | NixList
+  | Attrs
+  | Lambda
+  | PrimOp
+  | PrimOpApp;
+
+/**
+ * Environments: a frame of slots (values of let/rec/lambda bindings) and its parent.
+ * A `with` frame has `withAttrs` set (the lazy attribute set) and no slots.
+ */
+export class Env {
+  constructor(
+    readonly up: Env | null,
+    readonly vals: Lazy[],
+    readonly withAttrs: Lazy | null = null,
+  ) {}
+}
+
+type ThunkFn = (a: any, b: any) => Value;
+
+const BLACKHOLE: ThunkFn = () => {
+  throw new Error('blackhole');
+};
+const DONE: ThunkFn = () => {
+  throw new Error('done');
+};
+/** A thunk whose computation threw: `a` holds the error, rethrown on every force. */
+const FAILED: ThunkFn = (err: unknown) => {
+  throw err;
+};
+
+/**
+ * A delayed computation `fn(a, b)`, evaluated at most once. For compiled code, `fn` is the
+ * compiled expression and `a` its environment; for lazy applications (map, …) `fn` applies
+ * `a` to `b`. While being forced the thunk is a black hole: forcing it again is infinite
+ * recursion. If the computation throws, the thunk remembers the error and forcing it again
+ * throws it again without re-running the computation (as Nix does since 2.34).
+ */
+export class Thunk {
+  v: Value = null;
+  constructor(
+    public fn: ThunkFn,
+    public a: any,
+    public b: any = undefined,
+    /** Where the delayed expression is (for infinite recursion errors). */
+    public pos: Pos | undefined = undefined,
+  ) {}
+
+  force(): Value {
+    const fn = this.fn;
+    if (fn === DONE) return this.v;
+    if (fn === FAILED) throw this.a;
+    if (fn === BLACKHOLE) {
+      throw new NixError('infinite-recursion', 'infinite recursion encountered', this.pos);
+    }
+    this.fn = BLACKHOLE;
+    try {
+      const v = fn(this.a, this.b);
+      this.v = v;
+      this.fn = DONE;
+      this.a = this.b = undefined;
+      return v;
+    } catch (e) {
+      this.fn = FAILED;
+      this.a = e;
+      this.b = undefined;
+      throw e;
+    }
+  }
+
+  get forced(): boolean {
+    return this.fn === DONE;
+  }
+
+  get isBlackhole(): boolean {
+    return this.fn === BLACKHOLE;
+  }
+}
+
+export type Lazy = Value | Thunk;
+
+/** Weak head normal form of a lazy value. */
+export function force(v: Lazy): Value {
+  return v instanceof Thunk ? v.force() : v;
+}
+
+/** An already-computed value wrapped as a thunk-free lazy (identity; for readability). */
+export function lazyValue(v: Value): Lazy {
+  return v;
+}
+
+export const INT_MIN = -(2n ** 63n);
+export const INT_MAX = 2n ** 63n - 1n;
+
+/** Normalises an integer result: a JS number when safe, a bigint otherwise; overflow is an error. */
+export function mkInt(n: number | bigint, what = 'integer'): number | bigint {
+  if (typeof n === 'number') {
+    if (Number.isSafeInteger(n)) return n;
+    throw new Error(`mkInt of unsafe number ${n}`);
+  }
+  if (n < INT_MIN || n > INT_MAX) throw new NixError('overflow', `${what} overflow`);
+  if (n >= -9007199254740991n && n <= 9007199254740991n) return Number(n);
+  return n;
+}
+
+export function isInt(v: Value): v is number | bigint {
+  return typeof v === 'number' || typeof v === 'bigint';
+}
+
+export function isString(v: Value): v is string | NixString {
+  return typeof v === 'string' || v instanceof NixString;
+}
+
+export function isFunction(v: Value): v is Lambda | PrimOp | PrimOpApp {
+  return v instanceof Lambda || v instanceof PrimOp || v instanceof PrimOpApp;
+}
+
+/** `builtins.typeOf`. */
+export function typeOf(v: Value): string {
+  if (v === null) return 'null';
+  switch (typeof v) {
+    case 'boolean':
+      return 'bool';
+    case 'number':
+    case 'bigint':
+      return 'int';
+    case 'string':
+      return 'string';
+  }
+  if (v instanceof NixString) return 'string';
+  if (v instanceof NixFloat) return 'float';
+  if (v instanceof NixPath) return 'path';
+  if (Array.isArray(v)) return 'list';
+  if (v instanceof Attrs) return 'set';
+  return 'lambda';
+}
+
+/** The type name used in error messages ("expected a set but found an integer"). */
+export function showType(v: Value): string {
+  if (v === null) return 'null';
+  switch (typeof v) {
+    case 'boolean':
+      return 'a Boolean';
+    case 'number':
+    case 'bigint':
+      return 'an integer';
+    case 'string':
+      return 'a string';
+  }
+  if (v instanceof NixString) return 'a string';
+  if (v instanceof NixFloat) return 'a float';
+  if (v instanceof NixPath) return 'a path';
+  if (Array.isArray(v)) return 'a list';
+  if (v instanceof Attrs) return 'a set';
+  if (v instanceof PrimOp) return 'a built-in function';
+  if (v instanceof PrimOpApp) return 'a partially applied built-in function';
+  return 'a function';
+}
+
+/** The string content of a string value (dropping context). */
+export function strOf(v: string | NixString): string {
+  return typeof v === 'string' ? v : v.s;
+}
+
+/** The context of a string value (empty set for plain strings; do not mutate). */
+export function ctxOf(v: string | NixString): Context {
+  return typeof v === 'string' ? NO_CONTEXT : v.ctx;
+}
+
+export const NO_CONTEXT: Context = new Set();
+
+/** Makes a string value, attaching the context only when it is non-empty. */
+export function mkString(s: string, ctx?: Context): string | NixString {
+  return ctx && ctx.size > 0 ? new NixString(s, ctx) : s;
+}

@@ -1,0 +1,117 @@
+/**
+ * Hashing derivations "modulo" fixed-output inputs, which is how Nix gives input-addressed
+ * outputs their paths:
+ *
+ * - A fixed-output derivation hashes to `sha256("fixed:out:METHODALGO:HEX:OUTPATH")` per
+ *   output, so two ways of fetching the same content are interchangeable as inputs.
+ * - Any other derivation hashes to the sha256 of its ATerm in which every input derivation
+ *   path is replaced by that input's hash modulo (base16), with a fixed-output input
+ *   standing in as its output hash with the single output `out`.
+ * - To compute its own output paths, a derivation is hashed with its outputs masked (empty
+ *   paths, and empty env entries for the outputs); then output ID gets
+ *   `makeOutputPath(ID, hash, name)`.
+ *
+ * The results for derivation paths are memoised, and derivations created during evaluation
+ * are known before (or without) being written to the store.
+ */
+import { Hash, hashString } from './hash';
+import { Derivation, isFixedOutput, unparseDerivation } from './derivation';
+import { StoreDir } from './store-path';
+
+export type HashModulo =
+  | { kind: 'drv'; hash: Hash }
+  | { kind: 'fixed'; outputs: Map<string, Hash> }
+  | { kind: 'deferred' };
+
+export class DerivationHasher {
+  private readonly cache = new Map<string, HashModulo>();
+
+  constructor(
+    readonly store: StoreDir,
+    /** Reads an input derivation (from memory or the store). */
+    private readonly readDerivation: (drvPath: string) => Derivation,
+  ) {}
+
+  /** Records the hash of a derivation known by path (e.g. just instantiated). */
+  remember(drvPath: string, h: HashModulo): void {
+    this.cache.set(drvPath, h);
+  }
+
+  /** The hash modulo of the derivation at `drvPath` (memoised). */
+  pathInputModulo(drvPath: string): HashModulo {
+    let h = this.cache.get(drvPath);
+    if (h === undefined) {
+      h = this.hashInput(this.readDerivation(drvPath));
+      this.cache.set(drvPath, h);
+    }
+    return h;
+  }
+
+  /** The hash of a derivation as an input to others (outputs not masked). */
+  hashInput(drv: Derivation): HashModulo {
+    if (isFixedOutput(drv)) {
+      const outputs = new Map<string, Hash>();
+      for (const [id, o] of drv.outputs) {
+        if (o.kind !== 'caFixed') continue;
+        const fp = `fixed:out:${o.method === 'nar' ? 'r:' : o.method === 'text' ? 'text:' : ''}${o.hash.algo}:${o.hash.base16}:${o.path}`;
+        outputs.set(id, hashString('sha256', fp));
+      }
+      return { kind: 'fixed', outputs };
+    }
+    for (const o of drv.outputs.values()) if (o.kind !== 'inputAddressed') return { kind: 'deferred' };
+    const inputs = this.moduloInputs(drv);
+    if (inputs === undefined) return { kind: 'deferred' };
+    return { kind: 'drv', hash: hashString('sha256', unparseDerivation(drv, { inputDrvs: inputs })) };
+  }
+
+  /** The hash with outputs masked, from which the derivation's own output paths follow. */
+  hashMasked(drv: Derivation): Hash | undefined {
+    const inputs = this.moduloInputs(drv);
+    if (inputs === undefined) return undefined;
+    return hashString('sha256', unparseDerivation(drv, { inputDrvs: inputs, maskOutputs: true }));
+  }
+
+  /** Input derivations keyed by their hash modulo; undefined if one is deferred. */
+  private moduloInputs(drv: Derivation): Map<string, Set<string>> | undefined {
+    const out = new Map<string, Set<string>>();
+    const add = (key: string, names: Iterable<string>) => {
+      let s = out.get(key);
+      if (!s) out.set(key, (s = new Set()));
+      for (const n of names) s.add(n);
+    };
+    for (const [drvPath, outputNames] of drv.inputDrvs) {
+      const h = this.pathInputModulo(drvPath);
+      if (h.kind === 'deferred') return undefined;
+      if (h.kind === 'drv') add(h.hash.base16, outputNames);
+      else {
+        for (const name of outputNames) {
+          const oh = h.outputs.get(name);
+          if (!oh) throw new Error(`no hash for output '${name}' of derivation '${drv.name}'`);
+          add(oh.base16, ['out']);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Fills in the paths of an input-addressed derivation's outputs (which must be deferred,
+   * with env entries for them): the paths follow from the masked hash.
+   */
+  fillInOutputPaths(drv: Derivation): void {
+    const h = this.hashMasked(drv);
+    if (h === undefined) return;
+    for (const id of drv.outputs.keys()) {
+      const p = this.store.makeOutputPath(id, h, drv.name);
+      drv.env.set(id, p);
+      drv.outputs.set(id, { kind: 'inputAddressed', path: p });
+    }
+  }
+}
+
+/** The store path of a derivation: a text path named NAME.drv referencing its inputs. */
+export function derivationPath(store: StoreDir, drv: Derivation, aterm = unparseDerivation(drv)): string {
+  const refs = new Set(drv.inputSrcs);
+  for (const p of drv.inputDrvs.keys()) refs.add(p);
+  return store.makeTextPath(drv.name + '.drv', hashString('sha256', aterm), refs);
+}

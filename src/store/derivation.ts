@@ -1,0 +1,246 @@
+/**
+ * Derivations and their ATerm serialisation (the `.drv` file format), exactly as Nix writes
+ * and reads them:
+ *
+ *   Derive([("out","/nix/store/…-x","",""),…],          outputs: id, path, method+algo, hash
+ *          [("/nix/store/…-y.drv",["out"]),…],          input derivations and their outputs
+ *          ["/nix/store/…-src",…],                      input sources
+ *          "x86_64-linux","/bin/sh",["-c","…"],         system, builder, args
+ *          [("name","x"),("out","/nix/store/…-x"),…])   environment
+ *
+ * Every list is sorted (outputs, inputs and env by key, output names), strings escape `"`,
+ * `\`, newline, carriage return and tab. Structured attributes are the env entry `__json`.
+ *
+ * Outputs are input-addressed (path known), fixed (content-addressed with a known hash),
+ * deferred (path not yet computed: the masked form used for hashing), floating or impure
+ * (path known only after the build; parsed for completeness).
+ */
+import { Hash, hashString, parseHashAlgo, parseHashUnprefixed } from './hash';
+import { ContentAddressMethod, methodPrefix, parseMethodAlgo } from './store-path';
+
+export type DerivationOutput =
+  | { kind: 'inputAddressed'; path: string }
+  | { kind: 'caFixed'; method: ContentAddressMethod; hash: Hash; path: string }
+  | { kind: 'deferred' }
+  | { kind: 'caFloating'; method: ContentAddressMethod; algo: string }
+  | { kind: 'impure'; method: ContentAddressMethod; algo: string };
+
+export interface Derivation {
+  /** The derivation name (from the `.drv` path or the `name` attribute). */
+  name: string;
+  outputs: Map<string, DerivationOutput>;
+  /** Input derivation paths → the output names used. */
+  inputDrvs: Map<string, Set<string>>;
+  inputSrcs: Set<string>;
+  system: string;
+  builder: string;
+  args: string[];
+  env: Map<string, string>;
+}
+
+export function emptyDerivation(name: string): Derivation {
+  return {
+    name,
+    outputs: new Map(),
+    inputDrvs: new Map(),
+    inputSrcs: new Set(),
+    system: '',
+    builder: '',
+    args: [],
+    env: new Map(),
+  };
+}
+
+/** The path an output will have, when it is known before building. */
+export function outputPathOf(out: DerivationOutput): string | undefined {
+  return out.kind === 'inputAddressed' || out.kind === 'caFixed' ? out.path : undefined;
+}
+
+/** A fixed-output derivation: exactly one output, `out`, with a known hash. */
+export function isFixedOutput(drv: Derivation): boolean {
+  if (drv.outputs.size !== 1) return false;
+  const o = drv.outputs.get('out');
+  return o !== undefined && o.kind === 'caFixed';
+}
+
+/** `hashPlaceholder`: the string `placeholder "out"` gives, replaced by the path at build time. */
+export function hashPlaceholder(outputName: string): string {
+  return '/' + hashString('sha256', 'nix-output:' + outputName).nix32;
+}
+
+// ---------------------------------------------------------------------------------------
+// Serialisation
+
+const ESCAPES: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+const NEEDS_ESCAPE = /["\\\n\r\t]/g;
+
+function quote(s: string): string {
+  return '"' + s.replace(NEEDS_ESCAPE, (c) => ESCAPES[c]) + '"';
+}
+
+function byKey<T>(m: Map<string, T>): [string, T][] {
+  return [...m].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+function sorted(s: Iterable<string>): string[] {
+  return [...s].sort();
+}
+
+function unparseOutput(o: DerivationOutput): string {
+  switch (o.kind) {
+    case 'inputAddressed':
+      return `${quote(o.path)},"",""`;
+    case 'caFixed':
+      return `${quote(o.path)},${quote(methodPrefix(o.method) + o.hash.algo)},${quote(o.hash.base16)}`;
+    case 'deferred':
+      return '"","",""';
+    case 'caFloating':
+      return `"",${quote(methodPrefix(o.method) + o.algo)},""`;
+    case 'impure':
+      return `"",${quote(methodPrefix(o.method) + o.algo)},"impure"`;
+  }
+}
+
+/**
+ * The ATerm text of a derivation. For hashing modulo, `inputDrvs` replaces the input
+ * derivations (keyed by hash instead of path) and `maskOutputs` blanks the output paths.
+ */
+export function unparseDerivation(
+  drv: Derivation,
+  opts: { inputDrvs?: Map<string, Set<string>>; maskOutputs?: boolean } = {},
+): string {
+  const outputs = byKey(drv.outputs)
+    .map(([id, o]) => `(${quote(id)},${opts.maskOutputs ? '"","",""' : unparseOutput(o)})`)
+    .join(',');
+  const inputDrvs = byKey(opts.inputDrvs ?? drv.inputDrvs)
+    .map(([p, outs]) => `(${quote(p)},[${sorted(outs).map(quote).join(',')}])`)
+    .join(',');
+  const inputSrcs = sorted(drv.inputSrcs).map(quote).join(',');
+  const args = drv.args.map(quote).join(',');
+  const env = byKey(drv.env)
+    .map(([k, v]) => {
+      const value = opts.maskOutputs && drv.outputs.has(k) ? '' : v;
+      return `(${quote(k)},${quote(value)})`;
+    })
+    .join(',');
+  return (
+    `Derive([${outputs}],[${inputDrvs}],[${inputSrcs}],` +
+    `${quote(drv.system)},${quote(drv.builder)},[${args}],[${env}])`
+  );
+}
+
+// ---------------------------------------------------------------------------------------
+// Parsing
+
+class ATermReader {
+  pos = 0;
+  constructor(
+    readonly text: string,
+    readonly what: string,
+  ) {}
+
+  fail(msg: string): never {
+    throw new Error(`error parsing derivation '${this.what}': ${msg} at offset ${this.pos}`);
+  }
+
+  expect(s: string): void {
+    if (!this.text.startsWith(s, this.pos)) this.fail(`expected string '${s}'`);
+    this.pos += s.length;
+  }
+
+  peek(s: string): boolean {
+    return this.text.startsWith(s, this.pos);
+  }
+
+  /** A list `[a,b,…]` of items read by `item`. */
+  list<T>(item: () => T): T[] {
+    this.expect('[');
+    const out: T[] = [];
+    if (this.peek(']')) {
+      this.pos++;
+      return out;
+    }
+    for (;;) {
+      out.push(item());
+      if (this.peek(',')) this.pos++;
+      else break;
+    }
+    this.expect(']');
+    return out;
+  }
+
+  string(): string {
+    this.expect('"');
+    let s = '';
+    const t = this.text;
+    for (;;) {
+      const c = t[this.pos++];
+      if (c === undefined) this.fail('unterminated string');
+      if (c === '"') return s;
+      if (c === '\\') {
+        const e = t[this.pos++];
+        s += e === 'n' ? '\n' : e === 'r' ? '\r' : e === 't' ? '\t' : e;
+      } else s += c;
+    }
+  }
+}
+
+/** Parses a `.drv` file's text; `name` is the derivation name (from its path). */
+export function parseDerivation(text: string, name: string): Derivation {
+  const r = new ATermReader(text, name);
+  const drv = emptyDerivation(name);
+  r.expect('Derive(');
+  r.list(() => {
+    r.expect('(');
+    const id = r.string();
+    r.expect(',');
+    const path = r.string();
+    r.expect(',');
+    const methodAlgo = r.string();
+    r.expect(',');
+    const hash = r.string();
+    r.expect(')');
+    drv.outputs.set(id, parseOutput(path, methodAlgo, hash));
+  });
+  r.expect(',');
+  r.list(() => {
+    r.expect('(');
+    const p = r.string();
+    r.expect(',');
+    const outs = r.list(() => r.string());
+    r.expect(')');
+    drv.inputDrvs.set(p, new Set(outs));
+  });
+  r.expect(',');
+  for (const s of r.list(() => r.string())) drv.inputSrcs.add(s);
+  r.expect(',');
+  drv.system = r.string();
+  r.expect(',');
+  drv.builder = r.string();
+  r.expect(',');
+  drv.args = r.list(() => r.string());
+  r.expect(',');
+  r.list(() => {
+    r.expect('(');
+    const k = r.string();
+    r.expect(',');
+    const v = r.string();
+    r.expect(')');
+    drv.env.set(k, v);
+  });
+  r.expect(')');
+  if (r.pos !== text.length) r.fail('trailing garbage');
+  return drv;
+}
+
+function parseOutput(path: string, methodAlgo: string, hash: string): DerivationOutput {
+  if (methodAlgo !== '') {
+    const { method, algo } = parseMethodAlgo(methodAlgo);
+    if (hash === 'impure') return { kind: 'impure', method, algo };
+    if (hash !== '') {
+      return { kind: 'caFixed', method, hash: parseHashUnprefixed(hash, parseHashAlgo(algo)), path };
+    }
+    return { kind: 'caFloating', method, algo };
+  }
+  return path === '' ? { kind: 'deferred' } : { kind: 'inputAddressed', path };
+}

@@ -1,0 +1,129 @@
+builtins.add 1 2
+---
+1 + 2 * 3 - 4
+---
+builtins.add 1 2.5
+---
+builtins.sub 10 3
+---
+builtins.sub 1 1.5
+---
+builtins.mul 6 7
+---
+builtins.mul 0.1 3
+---
+builtins.div 7 2
+---
+builtins.div (-7) 2
+---
+builtins.div 7 (-2)
+---
+builtins.div (-1) 2
+---
+builtins.div 7 2.0
+---
+1.0 / 3
+---
+builtins.div 1 0
+---
+builtins.div 1.0 0
+---
+builtins.div 1 0.0
+---
+builtins.div "a" 0
+---
+# expect-error
+builtins.add 9223372036854775807 1
+---
+# expect-error
+9223372036854775807 + 1
+---
+# expect-error
+builtins.sub (-9223372036854775807) 2
+---
+# expect-error
+builtins.mul 4294967296 4294967296
+---
+# expect-error
+(-9223372036854775807 - 1) * (-1)
+---
+builtins.div (-9223372036854775807 - 1) (-1)
+---
+builtins.add 9223372036854775806 1
+---
+builtins.sub (-9223372036854775807) 1
+---
+builtins.mul 3037000499 3037000499
+---
+builtins.mul (-4294967296) 2147483648
+---
+builtins.add 9007199254740991 1
+---
+builtins.add 9007199254740993 (-2)
+---
+builtins.div 9223372036854775807 2
+---
+builtins.div 9223372036854775807 9223372036854775807
+---
+builtins.mul 9007199254740993 1.0
+---
+builtins.bitAnd 12 10
+---
+builtins.bitOr 12 10
+---
+builtins.bitXor 12 10
+---
+builtins.bitAnd (-1) 9223372036854775807
+---
+builtins.bitXor (-9223372036854775807 - 1) (-1)
+---
+builtins.bitOr 4294967296 1
+---
+builtins.bitAnd (-8) 1099511627788
+---
+builtins.bitAnd 1.0 1
+---
+builtins.lessThan 1 2
+---
+builtins.lessThan 2.5 2
+---
+builtins.lessThan "a" "b"
+---
+builtins.lessThan [ 1 2 ] [ 1 3 ]
+---
+builtins.lessThan (-9223372036854775807 - 1) 9223372036854775807
+---
+builtins.lessThan 1 "a"
+---
+builtins.lessThan { } { }
+---
+builtins.ceil 1.2
+---
+builtins.floor (-1.2)
+---
+builtins.ceil (-0.5)
+---
+builtins.floor 5
+---
+builtins.typeOf (builtins.ceil 5)
+---
+builtins.floor 1.0e15
+---
+# expect-error
+builtins.floor 1.0e20
+---
+builtins.ceil "x"
+---
+builtins.add "a" 1
+---
+builtins.add 1.5 "a"
+---
+builtins.sub 1 null
+---
+builtins.add (throw "x") 1
+---
+builtins.typeOf (builtins.add 1 1.0)
+---
+builtins.typeOf (builtins.div 4 2)
+---
+[ (builtins.add 0.5 0.25) (builtins.sub 0.5 1) (builtins.mul 2 1.5) ]

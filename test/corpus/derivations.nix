@@ -1,0 +1,126 @@
+# Derivations: drvPath and outPath must equal Nix's (store directory /nix/store).
+(derivation { name = "simple"; system = "x86_64-linux"; builder = "/bin/sh"; }).drvPath
+---
+(derivation { name = "simple"; system = "x86_64-linux"; builder = "/bin/sh"; }).outPath
+---
+let d = derivation { name = "multi"; system = "x86_64-linux"; builder = "/bin/sh"; outputs = [ "out" "dev" "doc" ]; };
+in [ d.drvPath d.outPath d.dev.outPath d.doc.outPath d.outputName d.dev.outputName (map (o: o.outputName) d.all) ]
+---
+let d = derivation { name = "multi"; system = "x86_64-linux"; builder = "/bin/sh"; outputs = [ "dev" "out" ]; };
+in [ d.outputName d.outPath d.out.outPath d.type (builtins.attrNames d) ]
+---
+let
+  a = derivation { name = "a"; system = "x86_64-linux"; builder = "/bin/sh"; args = [ "-c" "echo a > $out" ]; };
+  b = derivation { name = "b"; system = "x86_64-linux"; builder = "/bin/sh"; args = [ "-c" "cat ${a} > $out" ]; };
+in [ b.drvPath b.outPath ]
+---
+let
+  a = derivation { name = "a"; system = "x86_64-linux"; builder = "/bin/sh"; outputs = [ "out" "lib" ]; };
+  b = derivation { name = "b"; system = "x86_64-linux"; builder = "/bin/sh"; inputs = [ a.lib a ]; };
+  c = derivation { name = "c"; system = "x86_64-linux"; builder = "/bin/sh"; inputs = [ b ]; n = 42; t = true; f = false; nul = null; };
+in [ c.drvPath c.outPath ]
+---
+let f = builtins.toFile "script.sh" "echo hello > $out\n";
+in (derivation { name = "uses-file"; system = "x86_64-linux"; builder = "/bin/sh"; args = [ f ]; }).drvPath
+---
+let
+  f1 = builtins.toFile "one" "1";
+  f2 = builtins.toFile "two" "refers to ${f1}";
+in [ f2 (derivation { name = "t"; system = "x86_64-linux"; builder = "/bin/sh"; src = f2; }).drvPath ]
+---
+(derivation { name = "path-literal"; system = "x86_64-linux"; builder = "/bin/sh"; src = ./README.md; }).drvPath
+---
+(derivation { name = "dir"; system = "x86_64-linux"; builder = "/bin/sh"; src = builtins.path { path = ./.; filter = p: t: builtins.match ".*/README.md" p != null; }; }).drvPath
+---
+builtins.path { path = ./README.md; name = "readme"; }
+---
+builtins.path { path = ./README.md; recursive = false; }
+---
+builtins.path { path = ./.; name = "only-readme"; filter = p: t: t == "directory" || builtins.match ".*README.md" p != null; }
+---
+builtins.filterSource (p: t: builtins.match ".*README.md" p != null) ./.
+---
+"${./README.md}"
+---
+let
+  fo = derivation {
+    name = "fetched"; system = "x86_64-linux"; builder = "/bin/sh";
+    outputHashMode = "flat"; outputHashAlgo = "sha256";
+    outputHash = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+  };
+in [ fo.drvPath fo.outPath ]
+---
+let
+  fo = derivation {
+    name = "fetched-rec"; system = "x86_64-linux"; builder = "/bin/sh";
+    outputHashMode = "recursive";
+    outputHash = "sha256-ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=";
+  };
+  user = derivation { name = "user"; system = "x86_64-linux"; builder = "/bin/sh"; src = fo; };
+in [ fo.drvPath fo.outPath user.drvPath user.outPath ]
+---
+let
+  fo = derivation { name = "sha1-fo"; system = "x86_64-linux"; builder = "/bin/sh"; outputHashAlgo = "sha1"; outputHash = "a9993e364706816aba3e25717850c26c9cd0d89d"; outputHashMode = "recursive"; };
+in [ fo.drvPath fo.outPath ]
+---
+# Two fixed-output derivations with different builders give the same output path, and
+# their dependents the same output paths (hashing modulo fixed outputs).
+let
+  mk = b: derivation { name = "fo"; system = "x86_64-linux"; builder = b; outputHash = "sha256-ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0="; };
+  use = fo: derivation { name = "use"; system = "x86_64-linux"; builder = "/bin/sh"; src = fo; };
+in [ ((mk "/bin/sh").outPath == (mk "/bin/bash").outPath) ((use (mk "/bin/sh")).outPath == (use (mk "/bin/bash")).outPath) ((use (mk "/bin/sh")).drvPath == (use (mk "/bin/bash")).drvPath) ]
+---
+(derivation { name = "placeholders"; system = "x86_64-linux"; builder = "/bin/sh"; outputs = [ "out" "bin" ]; script = "mv ${builtins.placeholder "bin"} ${placeholder "out"}"; }).drvPath
+---
+builtins.placeholder "out"
+---
+(derivation { name = "structured"; system = "x86_64-linux"; builder = "/bin/sh"; __structuredAttrs = true; list = [ 1 "two" { three = 3; } null true ]; nested.a.b = "c"; }).drvPath
+---
+(derivation { name = "ignore-nulls"; system = "x86_64-linux"; builder = "/bin/sh"; __ignoreNulls = true; gone = null; kept = "x"; }).drvPath
+---
+(derivation { name = "escapes"; system = "x86_64-linux"; builder = "/bin/sh"; s = "quote \" backslash \\ newline \n tab \t cr \r dollar $"; }).drvPath
+---
+(derivation { name = "lists"; system = "x86_64-linux"; builder = "/bin/sh"; l = [ "a" [ ] "b" [ "c" [ "d" ] ] 1 null ]; }).drvPath
+---
+let d = builtins.derivationStrict { name = "strict"; system = "x86_64-linux"; builder = "/bin/sh"; outputs = [ "out" "man" ]; };
+in [ d.drvPath d.out d.man (builtins.attrNames d) ]
+---
+let d = derivation { name = "d"; system = "x86_64-linux"; builder = "/bin/sh"; };
+in [ (d == d) (d.drvAttrs.name) (builtins.typeOf d) (builtins.isAttrs d.drvAttrs) ]
+---
+builtins.storeDir
+---
+builtins.storePath "/nix/store/vxjiwkjkn7x4079qvh1jkl5pn05j2aw0-foo"
+---
+builtins.toFile "foo" "bar"
+---
+builtins.toFile "with-ctx" "${derivation { name = "d"; system = "x86_64-linux"; builder = "/bin/sh"; }}"
+---
+builtins.toFile "bad name" "x"
+---
+derivation { system = "x86_64-linux"; builder = "/bin/sh"; }
+---
+(derivation { name = "x"; system = "x86_64-linux"; }).drvPath
+---
+(derivation { name = "x"; builder = "/bin/sh"; }).drvPath
+---
+(derivation { name = "~jiggle~"; system = "x86_64-linux"; builder = "/bin/sh"; }).drvPath
+---
+(derivation { name = "x"; system = "x86_64-linux"; builder = "/bin/sh"; outputs = [ "out" "out" ]; }).drvPath
+---
+(derivation { name = "x"; system = "x86_64-linux"; builder = "/bin/sh"; outputs = [ ]; }).drvPath
+---
+# expect-error
+(derivation { name = "x"; system = "x86_64-linux"; builder = "/bin/sh"; outputs = [ "drvPath" ]; }).drvPath
+---
+(derivation { name = "x"; system = "x86_64-linux"; builder = "/bin/sh"; outputs = [ "out" "dev" ]; outputHash = "sha256-ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0="; }).drvPath
+---
+(derivation { name = "x"; system = "x86_64-linux"; builder = "/bin/sh"; outputHash = "sha256:abcd"; }).drvPath
+---
+(derivation { name = "x"; system = "x86_64-linux"; builder = "/bin/sh"; outputHashMode = "bogus"; outputHash = "sha256-ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0="; }).drvPath
+---
+(derivation { name = "x.drv"; system = "x86_64-linux"; builder = "/bin/sh"; }).drvPath
+---
+builtins.derivationStrict "nope"
+---
+builtins.path { path = ./README.md; sha256 = "0000000000000000000000000000000000000000000000000000"; }

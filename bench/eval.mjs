@@ -32,7 +32,7 @@ const workloads = {
               then builtins.head values
               else f (path ++ [n]) values);
         in f [] [rhs lhs];
-      leaf = i: { "g${toString (i / 100)}" = { "l${toString i}" = i; }; };
+      leaf = i: { "g\${toString (i / 100)}" = { "l\${toString i}" = i; }; };
       merged = builtins.foldl' recursiveUpdate {} (builtins.genList leaf 10000);
     in builtins.length (builtins.concatMap builtins.attrNames (builtins.attrValues merged))`,
   'start-up (-E 1)': '1',

@@ -40,6 +40,8 @@ interface FormalSet {
 interface StringPart {
   e: Expr;
   start: number;
+  /** True for an interpolation `${e}` (never folded into a plain string, as in Nix). */
+  interpolated?: boolean;
 }
 
 function label(t: IToken | TokenType | undefined): string {
@@ -262,7 +264,7 @@ export class NixParser extends EmbeddedActionsParser {
 
   private strParts(parts: StringPart[], start: number, end: number): Expr {
     if (parts.length === 0) return this.node('String', start, end, { value: '' });
-    if (parts.length === 1 && parts[0].e.kind === 'String') return parts[0].e;
+    if (parts.length === 1 && parts[0].e.kind === 'String' && !parts[0].interpolated) return parts[0].e;
     return this.node('ConcatStrings', parts[0].start, end, { forceString: true, parts: parts.map((p) => p.e) });
   }
 
@@ -698,7 +700,7 @@ export class NixParser extends EmbeddedActionsParser {
             const d = this.CONSUME(T.DOLLAR_CURLY);
             const e = this.SUBRULE(this.expr);
             this.CONSUME(T.RBRACE);
-            this.ACTION(() => parts.push({ e, start: d.startOffset }));
+            this.ACTION(() => parts.push({ e, start: d.startOffset, interpolated: true }));
           },
         },
       ]),

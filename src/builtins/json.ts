@@ -148,7 +148,23 @@ function addContext(ctx: Context, s: string | NixString): string {
   return s.s;
 }
 
+/** Nix's max-call-depth also bounds how deep a value can be serialised. */
+const MAX_JSON_DEPTH = 10000;
+let jsonDepth = 0;
+
 function writeJSON(v: Lazy, strict: boolean, copyToStore: boolean, ctx: Context, out: string[]): void {
+  if (++jsonDepth > MAX_JSON_DEPTH) {
+    jsonDepth = 0;
+    throw new NixError('stack-overflow', 'stack overflow; max-call-depth exceeded');
+  }
+  try {
+    writeJSONValue(v, strict, copyToStore, ctx, out);
+  } finally {
+    if (jsonDepth > 0) jsonDepth--;
+  }
+}
+
+function writeJSONValue(v: Lazy, strict: boolean, copyToStore: boolean, ctx: Context, out: string[]): void {
   let x: Value;
   if (v instanceof Thunk) {
     if (!strict && !v.forced) throw new NixError('type', 'cannot convert a thunk to JSON');

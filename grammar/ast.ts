@@ -92,11 +92,15 @@ export interface Float extends Base {
 export interface Str extends Base {
   kind: 'String';
   value: string;
+  /** Set when the string was written as a URI literal (`http://x`), for lint-url-literals. */
+  uri?: boolean;
 }
 /** An absolute path literal (relative and `~` paths are resolved by the parser). */
 export interface Path extends Base {
   kind: 'Path';
   value: string;
+  /** The literal as written (`/a`, `~/a`, `a/b`, `./a`), for the path-literal lints. */
+  literal?: string;
 }
 export interface Var extends Base {
   kind: 'Var';

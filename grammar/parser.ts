@@ -582,7 +582,7 @@ export class NixParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           const t = this.CONSUME(T.URI) as Token;
-          return this.ACTION((): Expr => this.node('String', t.startOffset, t.end, { value: t.image }));
+          return this.ACTION((): Expr => this.node('String', t.startOffset, t.end, { value: t.image, uri: true }));
         },
       },
       {
@@ -676,7 +676,7 @@ export class NixParser extends EmbeddedActionsParser {
     return this.ACTION((): Expr => {
       const lit = first.payload as string;
       const value = first.tokenType === T.HPATH ? homeDir() + lit.slice(1) : resolvePath(lit, this.src.dir);
-      const p: Expr = this.node('Path', first.startOffset, first.end, { value });
+      const p: Expr = this.node('Path', first.startOffset, first.end, { value, literal: lit });
       if (parts.length === 0) return p;
       return this.node('ConcatStrings', first.startOffset, endTok.startOffset, { forceString: false, parts: [p, ...parts] });
     });

@@ -119,6 +119,13 @@ export function parseArgs(argv: string[]): Options {
       }
       default:
         if (IGNORED.has(a)) break;
+        if (a === '--lint-url-literals' || a === '--lint-absolute-path-literals' || a === '--lint-short-path-literals') {
+          const level = next();
+          if (level !== 'ignore' && level !== 'warn' && level !== 'fatal') throw new NixError('eval', `invalid value '${level}' for ${a}`);
+          const key = a === '--lint-url-literals' ? 'urlLiterals' : a === '--lint-absolute-path-literals' ? 'absolutePathLiterals' : 'shortPathLiterals';
+          evalState.lint[key] = level;
+          break;
+        }
         if (IGNORED_WITH_VALUE.has(a) || a.startsWith('--lint-')) {
           next();
           break;

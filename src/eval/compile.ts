@@ -12,6 +12,7 @@ import { printExpr } from '../../grammar';
 import { NixError, Pos } from './errors';
 import { Resolution, resolve, Scope } from './scope';
 import { evalState } from './state';
+import { lintLiteral } from './lint';
 import {
   AttrPos,
   Attrs,
@@ -82,6 +83,7 @@ export function compileLazy(e: A.Expr, scope: Scope | null, name?: string): Lazy
 }
 
 function constantOf(e: A.Int | A.Float | A.Str | A.Path): Value {
+  if (e.kind === 'String' || e.kind === 'Path') lintLiteral(e);
   if ((e.kind === 'String' || e.kind === 'Path') && e.value.includes('\0')) {
     throw new NixError('parse', 'input string contains a NUL byte', posOf(e));
   }

@@ -119,3 +119,8 @@ export function renderError(err: NixError, opts: RenderOptions = { showTrace: fa
   parts.push(s);
   return parts.join('\n');
 }
+
+/** A warning with its position, laid out as Nix prints warnings. */
+export function renderWarning(message: string, pos: Pos): string {
+  return `warning: ${message}\n         at ${showPos(pos)}:\n${excerpt(pos, '          ')}`;
+}

@@ -6,6 +6,8 @@
 import * as path from 'node:path';
 import type { Value } from './value';
 
+export type LintLevel = 'ignore' | 'warn' | 'fatal';
+
 export interface SearchPathEntry {
   /** Prefix (`nixpkgs` in `nixpkgs=/path`), or '' for a plain directory entry. */
   prefix: string;
@@ -23,6 +25,12 @@ export const evalState = {
   pure: false,
   /** `--max-call-depth`: 0 means unlimited (bounded only by the native stack). */
   maxCallDepth: 0,
+  /** The `--lint-*` settings: what to do with URL, absolute/home and short path literals. */
+  lint: {
+    urlLiterals: 'ignore' as LintLevel,
+    absolutePathLiterals: 'ignore' as LintLevel,
+    shortPathLiterals: 'ignore' as LintLevel,
+  },
   /** Where `trace`, warnings and the like go. */
   stderr: (s: string) => {
     process.stderr.write(Buffer.from(s, 'latin1'));

@@ -8,5 +8,5 @@ import { join } from 'node:path';
 
 const out = join(mkdtempSync(join(tmpdir(), 'nixling-bench-')), 'parse.js');
 await build({ entryPoints: ['bench/parse.ts'], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: out, logLevel: 'warning' });
-const r = spawnSync(process.execPath, [out, ...process.argv.slice(2)], { stdio: 'inherit' });
+const r = spawnSync(process.execPath, [out, ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, NIXLING_ROOT: process.cwd() } });
 process.exitCode = r.status ?? 1;

@@ -122,11 +122,16 @@ export function lex(src: Source): LexResult {
     stack.pop();
     state = stack[stack.length - 1];
   };
-  const emit = (t: TokenType, start: number, end: number, payload?: unknown, ind = false) => {
-    tokens.push(new Token(t, text.slice(start, end), start, end, payload, ind));
-  };
   const fail = (msg: string, at: number): never => {
     throw new ParseError(msg, src, at);
+  };
+  const emit = (t: TokenType, start: number, end: number, payload?: unknown, ind = false) => {
+    // Nix strings cannot hold NUL bytes; Nix rejects them when lexing, showing them as ␀.
+    if ((t === T.STR || t === T.IND_STR) && typeof payload === 'string' && payload.includes('\0')) {
+      const shown = text.slice(start, end).replace(/\0/g, '\xe2\x90\x80');
+      fail(`input string '${shown}' cannot be represented as Nix string because it contains null bytes`, start);
+    }
+    tokens.push(new Token(t, text.slice(start, end), start, end, payload, ind));
   };
   const code = (j: number) => (j < n ? text.charCodeAt(j) & 255 : -1);
 

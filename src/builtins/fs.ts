@@ -4,9 +4,9 @@
  */
 import * as fs from 'node:fs';
 import { NixError, Pos } from '../eval/errors';
-import { coerceToPath, coerceToString, forceStringNoCtx } from '../eval/runtime';
+import { coerceToPath, forceStringNoCtx } from '../eval/runtime';
 import { evalState } from '../eval/state';
-import { Attrs, ctxOf, force, Lazy, mkString, NixPath } from '../eval/value';
+import { Attrs, force, Lazy, mkString, NixPath, NixString } from '../eval/value';
 import { canonPath } from '../eval/concat';
 import type { Builtin } from './registry';
 
@@ -32,10 +32,8 @@ export const builtins: Builtin[] = [
       const file = coerceToPath(v, pos);
       try {
         const text = fs.readFileSync(file, 'latin1');
-        // A store path read keeps its context (as Nix does for paths in the store).
-        const s = typeof v === 'string' || (v && typeof v === 'object' && 'ctx' in v) ? coerceToString(v, {}) : '';
-        const ctx = typeof s === 'string' ? undefined : ctxOf(s);
-        return mkString(text, ctx && ctx.size ? new Set(ctx) : undefined);
+        // Reading through a string that refers to store paths keeps that context.
+        return mkString(text, v instanceof NixString ? new Set(v.ctx) : undefined);
       } catch (e) {
         throw ioError(e, 'cannot read', file, pos);
       }

@@ -150,21 +150,9 @@ function addContext(ctx: Context, s: string | NixString): string {
 
 /** Nix's max-call-depth also bounds how deep a value can be serialised. */
 const MAX_JSON_DEPTH = 10000;
-let jsonDepth = 0;
 
-function writeJSON(v: Lazy, strict: boolean, copyToStore: boolean, ctx: Context, out: string[]): void {
-  if (++jsonDepth > MAX_JSON_DEPTH) {
-    jsonDepth = 0;
-    throw new NixError('stack-overflow', 'stack overflow; max-call-depth exceeded');
-  }
-  try {
-    writeJSONValue(v, strict, copyToStore, ctx, out);
-  } finally {
-    if (jsonDepth > 0) jsonDepth--;
-  }
-}
-
-function writeJSONValue(v: Lazy, strict: boolean, copyToStore: boolean, ctx: Context, out: string[]): void {
+function writeJSON(v: Lazy, strict: boolean, copyToStore: boolean, ctx: Context, out: string[], depth = 0): void {
+  if (depth > MAX_JSON_DEPTH) throw new NixError('stack-overflow', 'stack overflow; max-call-depth exceeded');
   let x: Value;
   if (v instanceof Thunk) {
     if (!strict && !v.forced) throw new NixError('type', 'cannot convert a thunk to JSON');
@@ -185,7 +173,7 @@ function writeJSONValue(v: Lazy, strict: boolean, copyToStore: boolean, ctx: Con
     for (let i = 0; i < x.length; i++) {
       if (i > 0) out.push(',');
       try {
-        writeJSON(x[i], strict, copyToStore, ctx, out);
+        writeJSON(x[i], strict, copyToStore, ctx, out, depth + 1);
       } catch (e) {
         if (e instanceof NixError) e.addTrace(`while evaluating list element at index ${i}`);
         throw e;
@@ -194,12 +182,12 @@ function writeJSONValue(v: Lazy, strict: boolean, copyToStore: boolean, ctx: Con
     out.push(']');
     return;
   }
-  if (x instanceof Attrs) return writeAttrs(x, strict, copyToStore, ctx, out);
+  if (x instanceof Attrs) return writeAttrs(x, strict, copyToStore, ctx, out, depth);
   throw new NixError('type', `cannot convert ${showType(x)} to JSON`);
 }
 
 /** Sets: peel `__toString` and `outPath`, then write what remains (an object if a set). */
-function writeAttrs(a: Attrs, strict: boolean, copyToStore: boolean, ctx: Context, out: string[]): void {
+function writeAttrs(a: Attrs, strict: boolean, copyToStore: boolean, ctx: Context, out: string[], depth: number): void {
   let x: Value = a;
   let viaToString = false;
   while (x instanceof Attrs) {
@@ -217,7 +205,7 @@ function writeAttrs(a: Attrs, strict: boolean, copyToStore: boolean, ctx: Contex
     if (viaToString && !(typeof x === 'string' || x instanceof NixString || x instanceof NixPath)) {
       throw typeErrorToString('should', x);
     }
-    return writeJSON(x, strict, copyToStore && !viaToString, ctx, out);
+    return writeJSON(x, strict, copyToStore && !viaToString, ctx, out, depth + 1);
   }
   if (viaToString) throw typeErrorToString('must', x);
   out.push('{');
@@ -227,7 +215,7 @@ function writeAttrs(a: Attrs, strict: boolean, copyToStore: boolean, ctx: Contex
     if (i > 0) out.push(',');
     out.push(jsonString(k), ':');
     try {
-      writeJSON(x.get(k)!, strict, copyToStore, ctx, out);
+      writeJSON(x.get(k)!, strict, copyToStore, ctx, out, depth + 1);
     } catch (e) {
       if (e instanceof NixError) {
         const p = x.posOf(k);

@@ -4,6 +4,7 @@
  * --xml, --raw); otherwise it instantiates the derivations the expression yields and prints
  * their .drv paths. Output, error text and exit status follow nix-instantiate.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { printExpr } from '../../grammar';
 import { NixError } from '../eval/errors';
@@ -12,7 +13,7 @@ import { compileProgram } from '../eval/compile';
 import { printAmbiguous } from '../eval/print';
 import { callFunction, coerceToString, deepForce } from '../eval/runtime';
 import { addNixPathFromEnv, evalState, parseSearchPath } from '../eval/state';
-import { Attrs, force, Lambda, Lazy, Value } from '../eval/value';
+import { Attrs, force, Lambda, Lazy, showType, Value } from '../eval/value';
 import { printValueAsJSON } from '../builtins/json';
 import { printValueAsXML } from '../builtins/xml';
 import { reportError, writeOut } from './output';
@@ -31,6 +32,11 @@ interface Options {
 }
 
 const IGNORED_WITH_VALUE = new Set(['--timeout', '--max-jobs', '-j', '--cores', '--store', '--add-root', '--extra-experimental-features', '--experimental-features', '--eval-store']);
+const LINT_FLAGS: Record<string, keyof typeof evalState.lint> = {
+  '--lint-url-literals': 'urlLiterals',
+  '--lint-absolute-path-literals': 'absolutePathLiterals',
+  '--lint-short-path-literals': 'shortPathLiterals',
+};
 const IGNORED = new Set(['--read-write-mode', '--readonly-mode', '--impure', '--indirect', '--trace-verbose', '--no-gc-warning', '--pure-eval', '--quiet', '-Q', '--verbose', '-v']);
 
 export function parseArgs(argv: string[]): Options {
@@ -119,11 +125,10 @@ export function parseArgs(argv: string[]): Options {
       }
       default:
         if (IGNORED.has(a)) break;
-        if (a === '--lint-url-literals' || a === '--lint-absolute-path-literals' || a === '--lint-short-path-literals') {
+        if (a in LINT_FLAGS) {
           const level = next();
           if (level !== 'ignore' && level !== 'warn' && level !== 'fatal') throw new NixError('eval', `invalid value '${level}' for ${a}`);
-          const key = a === '--lint-url-literals' ? 'urlLiterals' : a === '--lint-absolute-path-literals' ? 'absolutePathLiterals' : 'shortPathLiterals';
-          evalState.lint[key] = level;
+          evalState.lint[LINT_FLAGS[a]] = level;
           break;
         }
         if (IGNORED_WITH_VALUE.has(a) || a.startsWith('--lint-')) {
@@ -167,7 +172,6 @@ function loadInputs(o: Options) {
 }
 
 function readStdin(): string {
-  const fs = require('node:fs') as typeof import('node:fs');
   return fs.readFileSync(0, 'latin1');
 }
 
@@ -226,13 +230,13 @@ export function findAlongAttrPath(root: Value, attrPath: string, autoArgs: Attrs
     if (/^[0-9]+$/.test(attr)) {
       const idx = Number(attr);
       if (!Array.isArray(v)) {
-        throw new NixError('type', `the expression selected by the selection path '${attrPath}' should be a list but is ${showTypeOf(v)}`);
+        throw new NixError('type', `the expression selected by the selection path '${attrPath}' should be a list but is ${showType(v)}`);
       }
       if (idx >= v.length) throw new NixError('missing-attribute', `list index ${idx} in selection path '${attrPath}' is out of range`);
       v = force(v[idx]);
     } else {
       if (!(v instanceof Attrs)) {
-        throw new NixError('type', `the expression selected by the selection path '${attrPath}' should be a set but is ${showTypeOf(v)}`);
+        throw new NixError('type', `the expression selected by the selection path '${attrPath}' should be a set but is ${showType(v)}`);
       }
       if (attr === '') throw new NixError('eval', `empty attribute name in selection path '${attrPath}'`);
       const a = v.get(attr);
@@ -241,11 +245,6 @@ export function findAlongAttrPath(root: Value, attrPath: string, autoArgs: Attrs
     }
   }
   return v;
-}
-
-function showTypeOf(v: Value): string {
-  // Same wording as showType.
-  return require('../eval/value').showType(v);
 }
 
 function buildAutoArgs(o: Options): Attrs {

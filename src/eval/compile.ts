@@ -48,11 +48,6 @@ function evalCode(code: Code, env: Env): Value {
   return code(env);
 }
 
-/** A thunk for compiled code in an environment. */
-export function codeThunk(code: Code, env: Env, pos?: Pos): Thunk {
-  return new Thunk(evalCode, code, env, pos);
-}
-
 /** Makes the lazy form of an expression: constants and variables need no thunk. */
 export function compileLazy(e: A.Expr, scope: Scope | null, name?: string): LazyCode {
   switch (e.kind) {
@@ -84,9 +79,6 @@ export function compileLazy(e: A.Expr, scope: Scope | null, name?: string): Lazy
 
 function constantOf(e: A.Int | A.Float | A.Str | A.Path): Value {
   if (e.kind === 'String' || e.kind === 'Path') lintLiteral(e);
-  if ((e.kind === 'String' || e.kind === 'Path') && e.value.includes('\0')) {
-    throw new NixError('parse', 'input string contains a NUL byte', posOf(e));
-  }
   switch (e.kind) {
     case 'Int':
       return e.value;
@@ -552,10 +544,6 @@ function compileRecAttrs(e: A.Attrs, scope: Scope | null): Code {
 }
 
 function compileLet(e: A.Let, scope: Scope | null): Code {
-  if (e.attrs.dynamicAttrs.length > 0) {
-    const d = e.attrs.dynamicAttrs[0];
-    throw new NixError('parse', 'dynamic attributes not allowed in let', { src: e.src, start: d.start, end: d.end });
-  }
   const { inner, names, values, inh } = compileRecFrame(e.attrs, scope);
   const body = compile(e.body, inner);
   return (env) => body(fillRecFrame(env, e.attrs, names, values, inh));

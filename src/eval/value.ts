@@ -246,11 +246,6 @@ export function force(v: Lazy): Value {
   return v instanceof Thunk ? v.force() : v;
 }
 
-/** An already-computed value wrapped as a thunk-free lazy (identity; for readability). */
-export function lazyValue(v: Value): Lazy {
-  return v;
-}
-
 export const INT_MIN = -(2n ** 63n);
 export const INT_MAX = 2n ** 63n - 1n;
 

@@ -6,6 +6,7 @@
 import { parseCommand } from './parse';
 import { instantiateCommand } from './instantiate';
 import { evalCommand } from './eval';
+import { resolveStoreConfig, setStoreConfig } from '../store/config';
 
 type Command = (argv: string[]) => Promise<number> | number;
 
@@ -23,7 +24,7 @@ commands:
   eval [FILE | -E EXPR]    evaluate strictly and print the value (-A PATH, --json)
 `;
 
-async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
     process.stdout.write(usage);
@@ -37,12 +38,17 @@ async function main(argv: string[]): Promise<number> {
   return run(rest);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e) => {
-    process.stderr.write(`nixling: internal error (this is a bug): ${e?.stack ?? e}\n`);
-    process.exitCode = 2;
-  },
-);
+/** Runs the command and sets the exit status (used by both entry points). */
+export function run(argv: string[]): void {
+  // The environment is read per run, never at load: a startup snapshot would freeze it.
+  setStoreConfig(resolveStoreConfig());
+  main(argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`nixling: internal error (this is a bug): ${e?.stack ?? e}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,4 @@
+/** The plain entry point of the bundle: run the command with the process's arguments. */
+import { run } from './main';
+
+run(process.argv.slice(2));

@@ -10,7 +10,7 @@
 import type { Builtin } from './registry';
 import { NixError, Pos } from '../eval/errors';
 import { Attrs, force, Lazy, NixList, NixString, PrimOp, Value, Lambda, PrimOpApp } from '../eval/value';
-import { callFunction, eqValues, lazyApply, lessThan, typeError, forceStringNoCtx } from '../eval/runtime';
+import { callFunction1, callFunction2, eqValues, lazyApply, lessThan, typeError, forceStringNoCtx } from '../eval/runtime';
 import { lessThanFn } from './arith';
 
 // ---------------------------------------------------------------------------------------
@@ -102,7 +102,7 @@ function filter(args: Lazy[], pos: Pos | undefined): Value {
   for (let i = 0; i < xs.length; i++) {
     const e = xs[i];
     const keep = boolResult(
-      callFunction(f, [e], pos),
+      callFunction1(f, e, pos),
       pos,
       'while evaluating the return value of the filtering function passed to builtins.filter',
     );
@@ -133,7 +133,7 @@ function foldlStrict(args: Lazy[], pos: Pos | undefined): Value {
   // Every application is evaluated (to weak head normal form) before the next one; the
   // initial accumulator is passed unforced, as Nix does.
   let acc: Lazy = args[1];
-  for (let i = 0; i < n; i++) acc = callFunction(f, [acc, xs[i]], pos);
+  for (let i = 0; i < n; i++) acc = callFunction2(f, acc, xs[i], pos);
   return acc as Value;
 }
 
@@ -172,7 +172,7 @@ function concatMap(args: Lazy[], pos: Pos | undefined): Value {
   let total = 0;
   for (let i = 0; i < xs.length; i++) {
     const l = listArg(
-      callFunction(f, [xs[i]], pos),
+      callFunction1(f, xs[i], pos),
       pos,
       'while evaluating the return value of the function passed to builtins.concatMap',
     );
@@ -259,7 +259,7 @@ function sort(args: Lazy[], pos: Pos | undefined): Value {
   } else {
     less = (x, y) =>
       boolResult(
-        callFunction(f, [x, y], pos),
+        callFunction2(f, x, y, pos),
         pos,
         'while evaluating the return value of the sorting function passed to builtins.sort',
       );
@@ -274,7 +274,7 @@ function anyOrAll(any: boolean, args: Lazy[], pos: Pos | undefined): Value {
   const f = funArg(args[0], pos, `while evaluating the first argument passed to builtins.${name}`);
   const xs = listArg(args[1], pos, `while evaluating the second argument passed to builtins.${name}`);
   for (let i = 0; i < xs.length; i++) {
-    const r = callFunction(f, [xs[i]], pos);
+    const r = callFunction1(f, xs[i], pos);
     if (typeof r !== 'boolean') {
       boolResult(r, pos, `while evaluating the return value of the function passed to builtins.${name}`);
     }
@@ -292,7 +292,7 @@ function partition(args: Lazy[], pos: Pos | undefined): Value {
     const e = xs[i];
     force(e);
     const r = boolResult(
-      callFunction(f, [e], pos),
+      callFunction1(f, e, pos),
       pos,
       'while evaluating the return value of the partition function passed to builtins.partition',
     );
@@ -313,7 +313,7 @@ function groupBy(args: Lazy[], pos: Pos | undefined): Value {
   for (let i = 0; i < xs.length; i++) {
     const e = xs[i];
     const name = stringNoCtxArg(
-      callFunction(f, [e], pos),
+      callFunction1(f, e, pos),
       pos,
       'while evaluating the return value of the grouping function passed to builtins.groupBy',
     );

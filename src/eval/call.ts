@@ -95,4 +95,20 @@ export function callFunction(f: Value, args: Lazy[], pos?: Pos): Value {
   return cur;
 }
 
-setCallFunction(callFunction);
+/** `f a` without allocating an argument array when `f` is a lambda. */
+export function callFunction1(f: Value, a: Lazy, pos?: Pos): Value {
+  if (f instanceof Lambda) return callLambdaTraced(f, a, pos);
+  return callFunction(f, [a], pos);
+}
+
+/** `f a b`, curried lambdas without allocating an argument array. */
+export function callFunction2(f: Value, a: Lazy, b: Lazy, pos?: Pos): Value {
+  if (f instanceof Lambda) {
+    const g = callLambdaTraced(f, a, pos);
+    if (g instanceof Lambda) return callLambdaTraced(g, b, pos);
+    return callFunction(g, [b], pos);
+  }
+  return callFunction(f, [a, b], pos);
+}
+
+setCallFunction(callFunction, callFunction1, callFunction2);

@@ -29,7 +29,7 @@ import {
 } from './value';
 import { eqValues, forceAttrs, forceStringNoCtx, lessThan, typeError } from './runtime';
 import * as arith from '../builtins/arith';
-import { callFunction, callLambdaTraced, callPrimOp } from './call';
+import { callFunction, callFunction2, callLambdaTraced, callPrimOp } from './call';
 import { concatStrings, add2 } from './concat';
 
 export type Code = (env: Env) => Value;
@@ -99,24 +99,24 @@ function slotGetter(level: number, index: number): LazyCode {
   switch (level) {
     case 0:
       return (env) => {
-        const v = env.vals[index];
+        const v = env[index + 1];
         return v === undefined ? new Thunk(readSlotLater, env, index) : v;
       };
     case 1:
-      return (env) => env.up!.vals[index];
+      return (env) => env[0][index + 1];
     case 2:
-      return (env) => env.up!.up!.vals[index];
+      return (env) => env[0][0][index + 1];
     default:
       return (env) => {
         let e = env;
-        for (let l = level; l > 0; l--) e = e.up!;
-        return e.vals[index];
+        for (let l = level; l > 0; l--) e = e[0];
+        return e[index + 1];
       };
   }
 }
 
 function readSlotLater(env: Env, index: number): Value {
-  return force(env.vals[index]);
+  return force(env[index + 1]);
 }
 
 function resolveVar(e: A.Var, scope: Scope | null): Resolution {
@@ -167,7 +167,7 @@ export function compile(e: A.Expr, scope: Scope | null, name?: string): Code {
     case 'With': {
       const attrs = compileLazy(e.attrs, scope);
       const body = compile(e.body, new Scope(scope, new Map(), true));
-      return (env) => body(new Env(env, EMPTY_SLOTS, attrs(env)));
+      return (env) => body([env, attrs(env)]);
     }
     case 'If': {
       const cond = compile(e.cond, scope);
@@ -222,7 +222,6 @@ export function compile(e: A.Expr, scope: Scope | null, name?: string): Code {
   }
 }
 
-const EMPTY_SLOTS: Lazy[] = [];
 
 function compileVar(e: A.Var, scope: Scope | null): Code {
   const r = resolveVar(e, scope);
@@ -235,12 +234,12 @@ function compileVar(e: A.Var, scope: Scope | null): Code {
     switch (level) {
       case 0:
         return (env) => {
-          const v = env.vals[index];
+          const v = env[index + 1];
           return v instanceof Thunk ? v.force() : v;
         };
       case 1:
         return (env) => {
-          const v = env.up!.vals[index];
+          const v = env[0][index + 1];
           return v instanceof Thunk ? v.force() : v;
         };
       default: {
@@ -260,8 +259,8 @@ function lookupWith(env: Env, levels: number[], name: string, pos: Pos): Lazy {
   let e = env;
   let at = 0;
   for (const level of levels) {
-    for (; at < level; at++) e = e.up!;
-    const attrs = forceAttrs(e.withAttrs!, pos);
+    for (; at < level; at++) e = e[0];
+    const attrs = forceAttrs(e[1], pos);
     const v = attrs.get(name);
     if (v !== undefined) return v;
   }
@@ -380,9 +379,10 @@ function compileInheritFrom(e: A.Attrs, scope: Scope | null): { make: (env: Env)
   const codes = e.inheritFrom.map((x) => compileLazy(x, scope));
   return {
     make: (env) => {
-      const vals = new Array<Lazy>(codes.length);
-      for (let i = 0; i < codes.length; i++) vals[i] = codes[i](env);
-      return new Env(env, vals);
+      const frame: Env = new Array(codes.length + 1);
+      frame[0] = env;
+      for (let i = 0; i < codes.length; i++) frame[i + 1] = codes[i](env);
+      return frame;
     },
   };
 }
@@ -401,7 +401,7 @@ function inheritedFromGetter(name: string, d: A.AttrDef): LazyCode {
 }
 
 function selectInherited(env: Env, key: InheritKey): Value {
-  const from = forceAttrs(env.vals[key.index], key.pos);
+  const from = forceAttrs(env[key.index + 1], key.pos);
   const v = from.get(key.name);
   if (v === undefined) throw missingAttr(key.name, from, key.pos);
   return force(v);
@@ -507,12 +507,12 @@ function fillRecFrame(
   values: LazyCode[],
   inh: ReturnType<typeof compileInheritFrom>,
 ): Env {
-  const vals = new Array<Lazy>(names.length);
-  const frame = new Env(env, vals);
+  const frame: Env = new Array(names.length + 1);
+  frame[0] = env;
   const ienv = inh ? inh.make(frame) : frame;
   for (let i = 0; i < names.length; i++) {
     const d = e.attrs.get(names[i])!;
-    vals[i] = values[i](d.kind === 'inherited' ? env : d.kind === 'inheritedFrom' ? ienv : frame);
+    frame[i + 1] = values[i](d.kind === 'inherited' ? env : d.kind === 'inheritedFrom' ? ienv : frame);
   }
   return frame;
 }
@@ -526,17 +526,17 @@ function compileRecAttrs(e: A.Attrs, scope: Scope | null): Code {
   return (env) => {
     const frame = fillRecFrame(env, e, names, values, inh);
     const m = new Map<string, Lazy>();
-    for (let i = 0; i < names.length; i++) m.set(names[i], frame.vals[i]);
+    for (let i = 0; i < names.length; i++) m.set(names[i], frame[i + 1]);
     const attrs = new Attrs(m, positions);
     if (dyn) dyn(frame, attrs, pos);
     if (overridesIndex >= 0) {
       // Legacy `__overrides`: its attributes replace the set's, also for references inside.
-      const ov = forceAttrs(frame.vals[overridesIndex], pos);
+      const ov = forceAttrs(frame[overridesIndex + 1], pos);
       for (const k of ov.keys()) {
         const v = ov.get(k)!;
         m.set(k, v);
         const i = names.indexOf(k);
-        if (i >= 0) frame.vals[i] = v;
+        if (i >= 0) frame[i + 1] = v;
       }
     }
     return attrs;
@@ -567,7 +567,7 @@ function compileLambda(e: A.Lambda, scope: Scope | null, name?: string): LazyCod
       start: e.start,
       ellipsis: false,
       arg: e.arg,
-      call: (env, arg) => body(new Env(env, [arg])),
+      call: (env, arg) => body([env, arg]),
     };
   } else {
     const formals = e.formals.formals;
@@ -597,9 +597,9 @@ function compileLambda(e: A.Lambda, scope: Scope | null, name?: string): LazyCod
           if (callPos) err.addTrace('from call site', callPos);
           throw err;
         }
-        const vals = new Array<Lazy>(slotNames.length);
-        const frame = new Env(env, vals);
-        if (hasArg) vals[0] = arg;
+        const frame: Env = new Array(slotNames.length + 1);
+        frame[0] = env;
+        if (hasArg) frame[1] = arg;
         let used = 0;
         for (let i = 0; i < formals.length; i++) {
           const v = a.get(formals[i].name);
@@ -614,10 +614,10 @@ function compileLambda(e: A.Lambda, scope: Scope | null, name?: string): LazyCod
               if (callPos) err.addTrace('from call site', callPos);
               throw err;
             }
-            vals[hasArg + i] = d(frame);
+            frame[1 + hasArg + i] = d(frame);
           } else {
             used++;
-            vals[hasArg + i] = v;
+            frame[1 + hasArg + i] = v;
           }
         }
         if (!ellipsis && used !== a.size) {
@@ -671,6 +671,10 @@ function compileCall(e: A.Call, scope: Scope | null): Code {
       if (f instanceof Lambda) return callLambdaTraced(f, a0(env), pos);
       return callFunction(f, [a0(env)], pos);
     };
+  }
+  if (args.length === 2) {
+    const [a0, a1] = args;
+    return (env) => callFunction2(fn(env), a0(env), a1(env), pos);
   }
   return (env) => {
     const f = fn(env);

@@ -10,7 +10,7 @@ import { ParseError, Source } from '../../grammar/ast';
 import { compileProgram } from './compile';
 import { fromParseError, NixError } from './errors';
 import { Scope } from './scope';
-import { Env, Lazy, Thunk, Value } from './value';
+import { Env, Lazy, mkEnv, Thunk, Value } from './value';
 import { installBuiltins } from '../builtins';
 import './call';
 
@@ -35,7 +35,7 @@ export function evalAst(expr: Expr, scope: Scope | null = null, env: Env | null 
   return code(env ?? TOP_ENV);
 }
 
-const TOP_ENV = new Env(null, []);
+const TOP_ENV: Env = [null];
 
 export interface EvalExprOptions {
   /** Base directory for relative paths (default: the current directory). */
@@ -95,5 +95,5 @@ export function parseFile(file: string): Expr {
 export function scopedImportFile(names: string[], values: Lazy[], p: string): Value {
   const file = resolveImportPath(p);
   const scope = Scope.frame(null, names);
-  return evalAst(parseFile(file), scope, new Env(null, values));
+  return evalAst(parseFile(file), scope, mkEnv(null, values));
 }

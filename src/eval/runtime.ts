@@ -122,8 +122,24 @@ export function forceStringNoCtx(v: Lazy, pos?: Pos): string {
 export let callFunction: (f: Value, args: Lazy[], pos?: Pos) => Value = () => {
   throw new Error('callFunction: evaluator not initialised');
 };
-export function setCallFunction(impl: typeof callFunction): void {
+/** `f a`: like callFunction(f, [a]) without the array. */
+export let callFunction1: (f: Value, a: Lazy, pos?: Pos) => Value = callFunction1Unset;
+/** `f a b`: like callFunction(f, [a, b]) without the array. */
+export let callFunction2: (f: Value, a: Lazy, b: Lazy, pos?: Pos) => Value = callFunction2Unset;
+function callFunction1Unset(f: Value, a: Lazy, pos?: Pos): Value {
+  return callFunction(f, [a], pos);
+}
+function callFunction2Unset(f: Value, a: Lazy, b: Lazy, pos?: Pos): Value {
+  return callFunction(f, [a, b], pos);
+}
+export function setCallFunction(
+  impl: typeof callFunction,
+  impl1: typeof callFunction1 = callFunction1Unset,
+  impl2: typeof callFunction2 = callFunction2Unset,
+): void {
   callFunction = impl;
+  callFunction1 = impl1;
+  callFunction2 = impl2;
 }
 
 /** A lazy application `f a` (used by map, genList, …). */
@@ -131,7 +147,7 @@ export function lazyApply(f: Lazy, arg: Lazy, pos?: Pos): Thunk {
   return new Thunk(applyThunk, f, arg, pos);
 }
 function applyThunk(f: Lazy, arg: Lazy): Value {
-  return callFunction(force(f), [arg]);
+  return callFunction1(force(f), arg);
 }
 
 /** A lazy application `f a b`. */
@@ -139,7 +155,7 @@ export function lazyApply2(f: Lazy, a: Lazy, b: Lazy, pos?: Pos): Thunk {
   return new Thunk(apply2Thunk, f, [a, b], pos);
 }
 function apply2Thunk(f: Lazy, args: Lazy[]): Value {
-  return callFunction(force(f), args);
+  return callFunction2(force(f), args[0], args[1]);
 }
 
 // ---------------------------------------------------------------------------------------

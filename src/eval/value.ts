@@ -167,15 +167,19 @@ export type Value =
   | PrimOpApp;
 
 /**
- * Environments: a frame of slots (values of let/rec/lambda bindings) and its parent.
- * A `with` frame has `withAttrs` set (the lazy attribute set) and no slots.
+ * Environments. A frame is one array: slot 0 holds the parent frame (null at the top) and
+ * slots 1… the bindings of a `let`, `rec` or lambda, in the order the compiler gave them;
+ * a `with` frame holds its lazy attribute set in slot 1. One array per frame keeps a
+ * function call to a single allocation.
  */
-export class Env {
-  constructor(
-    readonly up: Env | null,
-    readonly vals: Lazy[],
-    readonly withAttrs: Lazy | null = null,
-  ) {}
+export type Env = any[];
+
+/** A frame with the given parent and bindings. */
+export function mkEnv(up: Env | null, vals: Lazy[]): Env {
+  const env: Env = new Array(vals.length + 1);
+  env[0] = up;
+  for (let i = 0; i < vals.length; i++) env[i + 1] = vals[i];
+  return env;
 }
 
 type ThunkFn = (a: any, b: any) => Value;

@@ -20,7 +20,7 @@ function call(f: Value, args: Lazy[]): Value {
   return cur;
 }
 function lam(f: (x: Lazy) => Value): Lambda {
-  return new Lambda({ src: undefined as never, start: 0, ellipsis: false, call: (_e, a) => f(a) }, new Env(null, []));
+  return new Lambda({ src: undefined as never, start: 0, ellipsis: false, call: (_e, a) => f(a) }, [null]);
 }
 const lam2 = (f: (x: Lazy, y: Lazy) => Value) => lam((x) => lam((y) => f(x, y)));
 

@@ -7,7 +7,7 @@ import { deepForce } from '../../src/eval/runtime';
 
 const B: Record<string, (v: Lazy) => Value> = {};
 for (const b of builtins) B[b.name] = (v) => b.fn!([v], undefined);
-const lam = new Lambda({ src: undefined as never, start: 0, ellipsis: false, call: () => null }, new Env(null, []));
+const lam = new Lambda({ src: undefined as never, start: 0, ellipsis: false, call: () => null }, [null]);
 const prim = new PrimOp('add', 2, () => 0);
 const samples: [string, Value][] = [
   ['null', null],

@@ -137,7 +137,7 @@ function mapAttrs(args: Lazy[], pos: Pos | undefined): Value {
   if (a.size === 0) return a;
   const f = args[0]; // not forced: Nix only checks it when a value is used
   const m = new Map<string, Lazy>();
-  for (const [k, v] of a.map) m.set(k, lazyApply2(f, k, v, pos));
+  for (const [k, v] of a.map) m.set(k, lazyApply2(f, k, v));
   return shareKeys(new Attrs(m), a);
 }
 
@@ -158,7 +158,7 @@ function zipAttrsWith(args: Lazy[], pos: Pos | undefined): Value {
     }
   }
   const m = new Map<string, Lazy>();
-  for (const [k, g] of groups) m.set(k, lazyApply2(f, k, g, pos));
+  for (const [k, g] of groups) m.set(k, lazyApply2(f, k, g));
   return new Attrs(m);
 }
 

@@ -31,8 +31,8 @@ function call(f: () => Value): Value {
   return f();
 }
 
-function lazy(f: () => Value, pos?: Pos): Thunk {
-  return new Thunk(call, f, undefined, pos);
+function lazy(f: () => Value): Thunk {
+  return new Thunk(call, f);
 }
 
 function select(set: Lazy, name: string, pos: Pos | undefined): Value {
@@ -43,7 +43,7 @@ function select(set: Lazy, name: string, pos: Pos | undefined): Value {
 
 export function derivation(arg: Lazy, pos: Pos | undefined): Value {
   const drvAttrs = forceAttrs(arg, pos);
-  const strict = lazy(() => derivationStrict(drvAttrs, pos), pos);
+  const strict = lazy(() => derivationStrict(drvAttrs, pos));
   const outputs: Lazy = drvAttrs.get('outputs') ?? ['out'];
   const outputNames = forceList(outputs, pos);
 
@@ -52,13 +52,13 @@ export function derivation(arg: Lazy, pos: Pos | undefined): Value {
     lazy(() => {
       const name = forceStringNoCtx(outputName, pos);
       const own = new Map<string, Lazy>([
-        ['outPath', lazy(() => select(strict, name, pos), pos)],
-        ['drvPath', lazy(() => select(strict, 'drvPath', pos), pos)],
+        ['outPath', lazy(() => select(strict, name, pos))],
+        ['drvPath', lazy(() => select(strict, 'drvPath', pos))],
         ['type', 'derivation'],
         ['outputName', outputName],
       ]);
       return forceAttrs(common, pos).update(new Attrs(own));
-    }, pos),
+    }),
   );
   common = lazy(() => {
     // listToAttrs: the first element with a given name wins.
@@ -72,7 +72,7 @@ export function derivation(arg: Lazy, pos: Pos | undefined): Value {
       ['drvAttrs', drvAttrs],
     ]);
     return drvAttrs.update(new Attrs(byName)).update(new Attrs(extra));
-  }, pos);
+  });
 
   if (values.length === 0) throw new NixError('eval', "'builtins.head' called on an empty list", pos);
   return force(values[0]);

@@ -121,7 +121,7 @@ function map(args: Lazy[], pos: Pos | undefined): Value {
   if (n === 0) return xs;
   const f = funArg(args[0], pos, 'while evaluating the first argument passed to builtins.map');
   const out: Lazy[] = new Array(n);
-  for (let i = 0; i < n; i++) out[i] = lazyApply(f, xs[i], pos);
+  for (let i = 0; i < n; i++) out[i] = lazyApply(f, xs[i]);
   return out;
 }
 
@@ -191,7 +191,7 @@ function genList(args: Lazy[], pos: Pos | undefined): Value {
   }
   const f = funArg(args[0], pos, 'while evaluating the first argument passed to builtins.genList');
   const out: Lazy[] = new Array(n);
-  for (let i = 0; i < n; i++) out[i] = lazyApply(f, i, pos);
+  for (let i = 0; i < n; i++) out[i] = lazyApply(f, i);
   return out;
 }
 

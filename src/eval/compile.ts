@@ -48,6 +48,12 @@ function evalCode(code: Code, env: Env): Value {
   return code(env);
 }
 
+/** Code that may be delayed in a thunk carries its position, for infinite-recursion errors. */
+function withPos(code: Code, pos: Pos): Code {
+  (code as Code & { pos?: Pos }).pos = pos;
+  return code;
+}
+
 /** Makes the lazy form of an expression: constants and variables need no thunk. */
 export function compileLazy(e: A.Expr, scope: Scope | null, name?: string): LazyCode {
   switch (e.kind) {
@@ -72,9 +78,8 @@ export function compileLazy(e: A.Expr, scope: Scope | null, name?: string): Lazy
       return compileLambda(e, scope, name);
     }
   }
-  const code = compile(e, scope, name);
-  const pos = posOf(e);
-  return (env) => new Thunk(evalCode, code, env, pos);
+  const code = withPos(compile(e, scope, name), posOf(e));
+  return (env) => new Thunk(evalCode, code, env);
 }
 
 function constantOf(e: A.Int | A.Float | A.Str | A.Path): Value {
@@ -397,7 +402,7 @@ interface InheritKey {
 function inheritedFromGetter(name: string, d: A.AttrDef): LazyCode {
   const sel = d.e as A.Select;
   const key: InheritKey = { index: (sel.e as A.InheritFrom).index, name, pos: posOf(sel) };
-  return (ienv) => new Thunk(selectInherited, ienv, key, key.pos);
+  return (ienv) => new Thunk(selectInherited, ienv, key);
 }
 
 function selectInherited(env: Env, key: InheritKey): Value {
@@ -491,9 +496,8 @@ function compileRecFrame(
     if (hasOverrides) {
       // With `__overrides`, every attribute is a real thunk so that it reads the
       // (possibly overridden) slots when forced, as Nix does.
-      const code = compile(d.e, inner, n);
-      const pos = posOf(d.e);
-      return (env) => new Thunk(evalCode, code, env, pos);
+      const code = withPos(compile(d.e, inner, n), posOf(d.e));
+      return (env) => new Thunk(evalCode, code, env);
     }
     return compileLazy(d.e, inner, n);
   });

@@ -143,16 +143,16 @@ export function setCallFunction(
 }
 
 /** A lazy application `f a` (used by map, genList, …). */
-export function lazyApply(f: Lazy, arg: Lazy, pos?: Pos): Thunk {
-  return new Thunk(applyThunk, f, arg, pos);
+export function lazyApply(f: Lazy, arg: Lazy): Thunk {
+  return new Thunk(applyThunk, f, arg);
 }
 function applyThunk(f: Lazy, arg: Lazy): Value {
   return callFunction1(force(f), arg);
 }
 
 /** A lazy application `f a b`. */
-export function lazyApply2(f: Lazy, a: Lazy, b: Lazy, pos?: Pos): Thunk {
-  return new Thunk(apply2Thunk, f, [a, b], pos);
+export function lazyApply2(f: Lazy, a: Lazy, b: Lazy): Thunk {
+  return new Thunk(apply2Thunk, f, [a, b]);
 }
 function apply2Thunk(f: Lazy, args: Lazy[]): Value {
   return callFunction2(force(f), args[0], args[1]);

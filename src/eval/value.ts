@@ -196,35 +196,35 @@ const FAILED: ThunkFn = (err: unknown) => {
 };
 
 /**
- * A delayed computation `fn(a, b)`, evaluated at most once. For compiled code, `fn` is the
- * compiled expression and `a` its environment; for lazy applications (map, …) `fn` applies
- * `a` to `b`. While being forced the thunk is a black hole: forcing it again is infinite
- * recursion. If the computation throws, the thunk remembers the error and forcing it again
- * throws it again without re-running the computation (as Nix does since 2.34).
+ * A delayed computation `fn(a, b)`, evaluated at most once. For compiled code, `fn` runs the
+ * compiled expression `a` in the environment `b`; for lazy applications (map, …) `fn`
+ * applies `a` to `b`. Three fields keep thunks small: once evaluated, `a` holds the value.
+ * While being forced the thunk is a black hole: forcing it again is infinite recursion.
+ * If the computation throws, the thunk remembers the error and forcing it again throws it
+ * again without re-running the computation (as Nix does since 2.34).
  */
 export class Thunk {
-  v: Value = null;
   constructor(
     public fn: ThunkFn,
     public a: any,
     public b: any = undefined,
-    /** Where the delayed expression is (for infinite recursion errors). */
-    public pos: Pos | undefined = undefined,
   ) {}
 
   force(): Value {
     const fn = this.fn;
-    if (fn === DONE) return this.v;
+    if (fn === DONE) return this.a;
     if (fn === FAILED) throw this.a;
     if (fn === BLACKHOLE) {
-      throw new NixError('infinite-recursion', 'infinite recursion encountered', this.pos);
+      // Compiled code carries its position (see compile.ts), which names the recursion.
+      const pos = typeof this.a === 'function' ? (this.a as { pos?: Pos }).pos : undefined;
+      throw new NixError('infinite-recursion', 'infinite recursion encountered', pos);
     }
     this.fn = BLACKHOLE;
     try {
       const v = fn(this.a, this.b);
-      this.v = v;
       this.fn = DONE;
-      this.a = this.b = undefined;
+      this.a = v;
+      this.b = undefined;
       return v;
     } catch (e) {
       this.fn = FAILED;
@@ -232,6 +232,11 @@ export class Thunk {
       this.b = undefined;
       throw e;
     }
+  }
+
+  /** The value, once forced. */
+  get v(): Value {
+    return this.fn === DONE ? this.a : null;
   }
 
   get forced(): boolean {

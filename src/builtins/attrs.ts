@@ -7,19 +7,9 @@
  */
 import type { Builtin } from './registry';
 import { NixError, Pos } from '../eval/errors';
-import { Attrs, force, Lazy, Value } from '../eval/value';
+import { Attrs, compareBytes, force, Lazy, Value } from '../eval/value';
 import { lazyApply2 } from '../eval/runtime';
 import { attrsArg, listArg, funArg, stringNoCtxArg } from './lists';
-
-/**
- * Gives a new set the sorted key array of a set with exactly the same names, so `keys()`
- * does not sort again (mapAttrs). Relies on Attrs caching its sorted keys in `sortedKeys`.
- */
-function shareKeys(to: Attrs, from: Attrs): Attrs {
-  const keys = (from as unknown as { sortedKeys?: string[] }).sortedKeys;
-  if (keys !== undefined) (to as unknown as { sortedKeys?: string[] }).sortedKeys = keys;
-  return to;
-}
 
 function missing(name: string, pos: Pos | undefined, ctx: string): NixError {
   return new NixError('missing-attribute', `attribute '${name}' missing`, pos).addTrace(ctx, pos);
@@ -33,18 +23,14 @@ function attrNames(args: Lazy[], pos: Pos | undefined): Value {
 
 function attrValues(args: Lazy[], pos: Pos | undefined): Value {
   const a = attrsArg(args[0], pos, 'while evaluating the argument passed to builtins.attrValues');
-  const keys = a.keys();
-  const n = keys.length;
-  const out: Lazy[] = new Array(n);
-  const m = a.map;
-  for (let i = 0; i < n; i++) out[i] = m.get(keys[i])!;
-  return out;
+  // Shared with the set: neither lists nor a set's arrays are ever mutated.
+  return a.values();
 }
 
 function getAttr(args: Lazy[], pos: Pos | undefined): Value {
   const name = stringNoCtxArg(args[0], pos, 'while evaluating the first argument passed to builtins.getAttr');
   const a = attrsArg(args[1], pos, 'while evaluating the second argument passed to builtins.getAttr');
-  const v = a.map.get(name);
+  const v = a.get(name);
   if (v === undefined) throw missing(name, pos, 'in the attribute set under consideration');
   return force(v);
 }
@@ -52,7 +38,7 @@ function getAttr(args: Lazy[], pos: Pos | undefined): Value {
 function hasAttr(args: Lazy[], pos: Pos | undefined): Value {
   const name = stringNoCtxArg(args[0], pos, 'while evaluating the first argument passed to builtins.hasAttr');
   const a = attrsArg(args[1], pos, 'while evaluating the second argument passed to builtins.hasAttr');
-  return a.map.has(name);
+  return a.has(name);
 }
 
 function removeAttrs(args: Lazy[], pos: Pos | undefined): Value {
@@ -66,7 +52,7 @@ function removeAttrs(args: Lazy[], pos: Pos | undefined): Value {
       'while evaluating the values of the second argument passed to builtins.removeAttrs',
     );
     if (m === undefined) {
-      if (a.map.has(n)) {
+      if (a.has(n)) {
         m = new Map(a.map);
         m.delete(n);
       }
@@ -83,8 +69,7 @@ function listToAttrs(args: Lazy[], pos: Pos | undefined): Value {
   let missingValue = false;
   for (let i = 0; i < xs.length; i++) {
     const pair = attrsArg(xs[i], pos, 'while evaluating an element of the list passed to builtins.listToAttrs');
-    const pm = pair.map;
-    const nv = pm.get('name');
+    const nv = pair.get('name');
     if (nv === undefined) throw missing('name', pos, 'in a {name=...; value=...;} pair');
     const name = stringNoCtxArg(
       nv,
@@ -92,7 +77,7 @@ function listToAttrs(args: Lazy[], pos: Pos | undefined): Value {
       'while evaluating the `name` attribute of an element of the list passed to builtins.listToAttrs',
     );
     if (m.has(name)) continue; // the first occurrence wins
-    const v = pm.get('value');
+    const v = pair.get('value');
     if (v === undefined) missingValue = true;
     else m.set(name, v);
   }
@@ -106,11 +91,13 @@ function intersectAttrs(args: Lazy[], pos: Pos | undefined): Value {
   const m = new Map<string, Lazy>();
   if (l.size < r.size) {
     for (const k of l.map.keys()) {
-      const v = r.map.get(k);
+      const v = r.get(k);
       if (v !== undefined) m.set(k, v);
     }
   } else {
-    for (const [k, v] of r.map) if (l.map.has(k)) m.set(k, v);
+    r.forEach((k, v) => {
+      if (l.has(k)) m.set(k, v);
+    });
   }
   if (m.size === r.size) return r;
   return new Attrs(m, r.pos);
@@ -126,7 +113,7 @@ function catAttrs(args: Lazy[], pos: Pos | undefined): Value {
       pos,
       'while evaluating an element in the list passed as second argument to builtins.catAttrs',
     );
-    const v = a.map.get(name);
+    const v = a.get(name);
     if (v !== undefined) out.push(v);
   }
   return out;
@@ -136,9 +123,12 @@ function mapAttrs(args: Lazy[], pos: Pos | undefined): Value {
   const a = attrsArg(args[1], pos, 'while evaluating the second argument passed to builtins.mapAttrs');
   if (a.size === 0) return a;
   const f = args[0]; // not forced: Nix only checks it when a value is used
-  const m = new Map<string, Lazy>();
-  for (const [k, v] of a.map) m.set(k, lazyApply2(f, k, v));
-  return shareKeys(new Attrs(m), a);
+  // Same names as `a`: its sorted key array is shared.
+  const keys = a.keys();
+  const vals = a.values();
+  const out: Lazy[] = new Array(keys.length);
+  for (let i = 0; i < keys.length; i++) out[i] = lazyApply2(f, keys[i], vals[i]);
+  return Attrs.fromSorted(keys, out);
 }
 
 function zipAttrsWith(args: Lazy[], pos: Pos | undefined): Value {
@@ -151,15 +141,16 @@ function zipAttrsWith(args: Lazy[], pos: Pos | undefined): Value {
       pos,
       'while evaluating a value of the list passed as second argument to builtins.zipAttrsWith',
     );
-    for (const [k, v] of a.map) {
+    a.forEach((k, v) => {
       const g = groups.get(k);
       if (g === undefined) groups.set(k, [v]);
       else g.push(v);
-    }
+    });
   }
-  const m = new Map<string, Lazy>();
-  for (const [k, g] of groups) m.set(k, lazyApply2(f, k, g));
-  return new Attrs(m);
+  const keys = [...groups.keys()].sort(compareBytes);
+  const vals = new Array<Lazy>(keys.length);
+  for (let i = 0; i < keys.length; i++) vals[i] = lazyApply2(f, keys[i], groups.get(keys[i])!);
+  return Attrs.fromSorted(keys, vals);
 }
 
 export const builtins: Builtin[] = [

@@ -16,6 +16,7 @@ import { lintLiteral } from './lint';
 import {
   AttrPos,
   Attrs,
+  compareBytes,
   Env,
   force,
   Lambda,
@@ -412,8 +413,42 @@ function selectInherited(env: Env, key: InheritKey): Value {
   return force(v);
 }
 
+/** The names of a literal set sorted bytewise, and where each sits in source order. */
+function sortedLayout(e: A.Attrs): { names: string[]; sorted: string[]; order: number[]; positions: AttrPos[] } {
+  const names = [...e.attrs.keys()];
+  const order = names.map((_, i) => i).sort((a, b) => compareBytes(names[a], names[b]));
+  const sorted = order.map((i) => names[i]);
+  const positions = sorted.map((k) => ({ src: e.src, start: e.attrs.get(k)!.start }));
+  return { names, sorted, order, positions };
+}
+
 function compileAttrs(e: A.Attrs, scope: Scope | null): Code {
   const inh = compileInheritFrom(e, scope);
+  const dyn = compileDynamicAttrs(e, scope);
+  if (dyn) return compileAttrsWithDynamic(e, scope, inh, dyn);
+  // Static names only: the array form, with the sorted key array shared by every instance.
+  const { sorted, positions } = sortedLayout(e);
+  const n = sorted.length;
+  if (n === 0) return () => Attrs.fromSorted(sorted, []);
+  const values = sorted.map((k) => {
+    const d = e.attrs.get(k)!;
+    return d.kind === 'inheritedFrom' ? inheritedFromGetter(k, d) : compileLazy(d.e, scope, k);
+  });
+  const fromInherit = sorted.map((k) => e.attrs.get(k)!.kind === 'inheritedFrom');
+  return (env) => {
+    const ienv = inh ? inh.make(env) : env;
+    const vals = new Array<Lazy>(n);
+    for (let i = 0; i < n; i++) vals[i] = values[i](fromInherit[i] ? ienv : env);
+    return Attrs.fromSorted(sorted, vals, positions);
+  };
+}
+
+function compileAttrsWithDynamic(
+  e: A.Attrs,
+  scope: Scope | null,
+  inh: ReturnType<typeof compileInheritFrom>,
+  dyn: (env: Env, attrs: Attrs, pos: Pos) => void,
+): Code {
   const names = [...e.attrs.keys()];
   const values = names.map((n) => {
     const d = e.attrs.get(n)!;
@@ -421,11 +456,7 @@ function compileAttrs(e: A.Attrs, scope: Scope | null): Code {
     return compileLazy(d.e, scope, n);
   });
   const positions = attrPositions(e);
-  const dyn = compileDynamicAttrs(e, scope);
   const pos = posOf(e);
-  if (names.length === 0 && !dyn) {
-    return () => new Attrs(new Map(), positions);
-  }
   return (env) => {
     const m = new Map<string, Lazy>();
     const ienv = inh ? inh.make(env) : env;
@@ -434,7 +465,7 @@ function compileAttrs(e: A.Attrs, scope: Scope | null): Code {
       m.set(names[i], values[i](d.kind === 'inheritedFrom' ? ienv : env));
     }
     const attrs = new Attrs(m, positions);
-    if (dyn) dyn(env, attrs, pos);
+    dyn(env, attrs, pos);
     return attrs;
   };
 }
@@ -523,10 +554,21 @@ function fillRecFrame(
 
 function compileRecAttrs(e: A.Attrs, scope: Scope | null): Code {
   const { inner, names, values, inh } = compileRecFrame(e, scope, e.attrs.has('__overrides'));
-  const positions = attrPositions(e);
   const dyn = compileDynamicAttrs(e, inner);
   const pos = posOf(e);
   const overridesIndex = names.indexOf('__overrides');
+  if (!dyn && overridesIndex < 0) {
+    // The array form: values are the frame's slots, taken in sorted order.
+    const { sorted, order, positions } = sortedLayout(e);
+    const n = sorted.length;
+    return (env) => {
+      const frame = fillRecFrame(env, e, names, values, inh);
+      const vals = new Array<Lazy>(n);
+      for (let i = 0; i < n; i++) vals[i] = frame[order[i] + 1];
+      return Attrs.fromSorted(sorted, vals, positions);
+    };
+  }
+  const positions = attrPositions(e);
   return (env) => {
     const frame = fillRecFrame(env, e, names, values, inh);
     const m = new Map<string, Lazy>();

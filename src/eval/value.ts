@@ -50,43 +50,131 @@ export interface AttrPos {
 }
 
 /**
- * An attribute set. Keys are kept in a Map; `keys()` gives them sorted bytewise (JS string
- * order on byte strings is byte order), computed once on demand.
+ * An attribute set, in one of two forms:
+ *  - array form: keys sorted bytewise (an array often shared by every set a literal makes),
+ *    values and positions in arrays aligned with them. Literal sets and `//` produce it: a
+ *    small set costs two arrays, lookups are a short scan or a binary search, and `//` is a
+ *    merge of sorted arrays.
+ *  - map form: a Map, as builtins build sets; sorted keys are computed once on demand.
+ * Reading `map` turns an array-form set into the map form (for code that iterates or builds
+ * with Map operations); nothing else changes the form.
  */
 export class Attrs {
-  private sortedKeys?: string[];
-  constructor(
-    readonly map: Map<string, Lazy>,
-    /** Positions of attributes, when the set was written literally. */
-    public pos?: Map<string, AttrPos>,
-  ) {}
+  private m: Map<string, Lazy> | undefined;
+  /** Sorted keys: the array form's keys, or the map form's sorted-key cache. */
+  private ks: string[] | undefined;
+  /** Array form only: values and positions aligned with `ks`. */
+  private vs: Lazy[] | undefined;
+  private ps: (AttrPos | undefined)[] | undefined;
+  /** Map form only: positions of attributes, when the set was written literally. */
+  public pos: Map<string, AttrPos> | undefined;
+
+  constructor(map: Map<string, Lazy>, pos?: Map<string, AttrPos>) {
+    this.m = map;
+    this.ks = undefined;
+    this.vs = undefined;
+    this.ps = undefined;
+    this.pos = pos;
+  }
+
+  /** A set in array form; `keys` must be sorted bytewise and may be shared. */
+  static fromSorted(keys: string[], vals: Lazy[], positions?: (AttrPos | undefined)[]): Attrs {
+    const a = new Attrs(undefined as unknown as Map<string, Lazy>);
+    a.m = undefined;
+    a.ks = keys;
+    a.vs = vals;
+    a.ps = positions;
+    return a;
+  }
 
   static empty(): Attrs {
     return EMPTY_ATTRS;
   }
 
   get size(): number {
-    return this.map.size;
+    return this.vs !== undefined ? this.ks!.length : this.m!.size;
   }
+
+  private indexOf(name: string): number {
+    const ks = this.ks!;
+    const n = ks.length;
+    if (n <= 8) {
+      for (let i = 0; i < n; i++) if (ks[i] === name) return i;
+      return -1;
+    }
+    let lo = 0;
+    let hi = n - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const k = ks[mid];
+      if (k === name) return mid;
+      if (k < name) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
   get(name: string): Lazy | undefined {
-    return this.map.get(name);
+    if (this.vs !== undefined) {
+      const i = this.indexOf(name);
+      return i < 0 ? undefined : this.vs[i];
+    }
+    return this.m!.get(name);
   }
   has(name: string): boolean {
-    return this.map.has(name);
+    return this.vs !== undefined ? this.indexOf(name) >= 0 : this.m!.has(name);
   }
+  /** The names, sorted bytewise (do not mutate). */
   keys(): string[] {
-    if (this.sortedKeys === undefined) {
-      this.sortedKeys = [...this.map.keys()].sort(compareBytes);
-    }
-    return this.sortedKeys;
+    if (this.ks === undefined) this.ks = [...this.m!.keys()].sort(compareBytes);
+    return this.ks;
+  }
+  /** Calls `f` for every attribute, in no particular order (no sorting needed). */
+  forEach(f: (name: string, value: Lazy) => void): void {
+    if (this.vs !== undefined) {
+      const ks = this.ks!;
+      for (let i = 0; i < ks.length; i++) f(ks[i], this.vs[i]);
+    } else for (const [k, v] of this.m!) f(k, v);
+  }
+  /** The values in key order. */
+  values(): Lazy[] {
+    if (this.vs !== undefined) return this.vs;
+    const m = this.m!;
+    return this.keys().map((k) => m.get(k)!);
   }
   posOf(name: string): AttrPos | undefined {
+    if (this.vs !== undefined) {
+      if (this.ps === undefined) return undefined;
+      const i = this.indexOf(name);
+      return i < 0 ? undefined : this.ps[i];
+    }
     return this.pos?.get(name);
   }
+
+  /** The map form (converting an array-form set). */
+  get map(): Map<string, Lazy> {
+    if (this.m === undefined) {
+      const ks = this.ks!;
+      const vs = this.vs!;
+      const m = new Map<string, Lazy>();
+      for (let i = 0; i < ks.length; i++) m.set(ks[i], vs[i]);
+      if (this.ps !== undefined) {
+        const pos = new Map<string, AttrPos>();
+        for (let i = 0; i < ks.length; i++) if (this.ps[i] !== undefined) pos.set(ks[i], this.ps[i]!);
+        this.pos = pos;
+      }
+      this.m = m;
+      this.vs = undefined;
+      this.ps = undefined;
+    }
+    return this.m;
+  }
+
   /** `this // other` */
   update(other: Attrs): Attrs {
-    if (other.map.size === 0) return this;
-    if (this.map.size === 0) return other;
+    if (other.size === 0) return this;
+    if (this.size === 0) return other;
+    if (this.vs !== undefined && other.vs !== undefined) return mergeSorted(this, other);
     const m = new Map(this.map);
     for (const [k, v] of other.map) m.set(k, v);
     let pos: Map<string, AttrPos> | undefined;
@@ -96,6 +184,50 @@ export class Attrs {
     }
     return new Attrs(m, pos);
   }
+
+  /** For `mergeSorted`: the array form's parts. */
+  arrays(): { ks: string[]; vs: Lazy[]; ps: (AttrPos | undefined)[] | undefined } {
+    return { ks: this.ks!, vs: this.vs!, ps: this.ps };
+  }
+}
+
+/** `a // b` of two array-form sets: one pass over both sorted key arrays. */
+function mergeSorted(a: Attrs, b: Attrs): Attrs {
+  const A = a.arrays();
+  const B = b.arrays();
+  const n = A.ks.length;
+  const m = B.ks.length;
+  const ks: string[] = [];
+  const vs: Lazy[] = [];
+  const withPos = A.ps !== undefined || B.ps !== undefined;
+  const ps: (AttrPos | undefined)[] | undefined = withPos ? [] : undefined;
+  let i = 0;
+  let j = 0;
+  while (i < n || j < m) {
+    let fromB: boolean;
+    if (i === n) fromB = true;
+    else if (j === m) fromB = false;
+    else {
+      const ka = A.ks[i];
+      const kb = B.ks[j];
+      if (ka === kb) {
+        i++; // the right-hand side wins
+        fromB = true;
+      } else fromB = kb < ka;
+    }
+    if (fromB) {
+      ks.push(B.ks[j]);
+      vs.push(B.vs[j]);
+      if (ps) ps.push(B.ps?.[j]);
+      j++;
+    } else {
+      ks.push(A.ks[i]);
+      vs.push(A.vs[i]);
+      if (ps) ps.push(A.ps?.[i]);
+      i++;
+    }
+  }
+  return Attrs.fromSorted(ks, vs, ps);
 }
 
 /** Bytewise comparison of byte strings (the order of attrNames and sort on strings). */

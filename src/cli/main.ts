@@ -6,6 +6,10 @@
 import { parseCommand } from './parse';
 import { instantiateCommand } from './instantiate';
 import { evalCommand } from './eval';
+import { buildCommand } from './build';
+import { pathInfoCommand } from './path-info';
+import { gcCommand } from './gc';
+import { logCommand } from './log';
 import { resolveStoreConfig, setStoreConfig } from '../store/config';
 
 type Command = (argv: string[]) => Promise<number> | number;
@@ -14,6 +18,10 @@ const commands: Record<string, Command> = {
   parse: parseCommand,
   instantiate: instantiateCommand,
   eval: evalCommand,
+  build: buildCommand,
+  'path-info': pathInfoCommand,
+  gc: gcCommand,
+  log: logCommand,
 };
 
 const usage = `usage: nixling <command> [options]
@@ -22,6 +30,10 @@ commands:
   parse FILE...            parse Nix files (- for standard input); --json prints the AST
   instantiate [OPTS] FILE  a drop-in for nix-instantiate (--parse, --eval, --strict, --json, --xml, -A, --arg, …)
   eval [FILE | -E EXPR]    evaluate strictly and print the value (-A PATH, --json)
+  build [FILE | -E EXPR]   build derivations like nix-build (-A, --arg, -o LINK, --dry-run, -j N, --store ROOT, --store-dir DIR)
+  path-info [-r] [-s] PATH a store path's references (-r: closure), with sizes (-s, -S)
+  gc [--dry-run]           delete store paths no root (result links, generations) reaches
+  log PATH                 show the build log of a derivation or of the path it built
 `;
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,226 @@
+/**
+ * `nixling build`: a nix-build. Evaluates FILE (default ./default.nix) or -E EXPR, selects
+ * -A paths, collects the derivations the value denotes, and realises them into a writable
+ * store (`--store ROOT`, `--store-dir DIR`), then prints the output paths and makes
+ * `result` links (result, result-2, …; result-OUTPUT for outputs other than out) that are
+ * registered as garbage-collector roots. --dry-run only says what would be built.
+ * Also exports the store-option parsing the other store commands share.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { NixError } from '../eval/errors';
+import { evalAst, parseSource, readSource } from '../eval/index';
+import { Attrs, Lazy } from '../eval/value';
+import { getStore } from '../store';
+import { resolveStoreConfig, setStoreConfig, StoreOptions } from '../store/config';
+import { addIndirectRoot, addTempRoots, removeTempRoots, replaceSymlink } from '../store/gc';
+import { abortBuilds, BuildError, parseTarget, Realiser } from '../store/realise';
+import { collectDerivations } from './derivations';
+import { findAlongAttrPath, parseArgs } from './instantiate';
+import { reportError, writeErr, writeOut } from './output';
+
+/** Removes --store ROOT / --store-dir DIR / --state-dir DIR from argv; returns the store options. */
+export function extractStoreOptions(argv: string[], readOnly: boolean): { opts: StoreOptions; rest: string[] } {
+  const opts: StoreOptions = { readOnly };
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--store' || a === '--store-dir' || a === '--state-dir') {
+      if (i + 1 >= argv.length) throw new NixError('eval', `flag '${a}' requires an argument`);
+      const v = argv[++i];
+      if (a === '--store') opts.root = v === 'auto' || v === 'local' ? '' : v.replace(/^local\?root=/, '');
+      else if (a === '--state-dir') opts.stateDir = path.resolve(v);
+      else opts.storeDir = v;
+    } else rest.push(a);
+  }
+  return { opts, rest };
+}
+
+/**
+ * Applies store options: resolves and installs the process-wide configuration. A store
+ * directory other than /nix/store with no separate root (`--store-dir DIR`) keeps its
+ * state (path database, roots, logs) beside it, in DIR/../var/nixling and DIR/../var/log,
+ * rather than in the system's /nix/var; `--state-dir DIR` chooses it explicitly.
+ */
+export function useStore(opts: StoreOptions): void {
+  const c = resolveStoreConfig(opts);
+  if (opts.stateDir === undefined && c.root === '' && c.storeDir !== '/nix/store') {
+    c.stateDir = path.join(path.dirname(c.storeDir), 'var/nixling');
+  }
+  setStoreConfig(c);
+}
+
+/** Prints a build or store error and returns the exit status. */
+export function reportStoreError(e: unknown): number {
+  if (e instanceof BuildError || (e instanceof Error && !(e instanceof NixError) && /^path '.*' is not valid/.test(e.message))) {
+    writeErr('error: ' + e.message.split('\n').join('\n       ') + '\n');
+    return 1;
+  }
+  return reportError(e);
+}
+
+interface BuildOptions {
+  outLink: string;
+  noOutLink: boolean;
+  dryRun: boolean;
+  jobs: number;
+  cores?: number;
+  keepFailed: boolean;
+  rest: string[];
+}
+
+function parseBuildArgs(argv: string[]): BuildOptions {
+  const o: BuildOptions = { outLink: 'result', noOutLink: false, dryRun: false, jobs: 1, keepFailed: false, rest: [] };
+  const num = (flag: string, v: string | undefined): number => {
+    if (v === 'auto') return os.availableParallelism();
+    const n = Number(v);
+    if (v === undefined || !Number.isInteger(n) || n < 0) throw new NixError('eval', `flag '${flag}' needs a non-negative integer, not '${v ?? ''}'`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    switch (a) {
+      case '-o':
+      case '--out-link':
+        if (i + 1 >= argv.length) throw new NixError('eval', `flag '${a}' requires an argument`);
+        o.outLink = argv[++i];
+        break;
+      case '--no-out-link':
+        o.noOutLink = true;
+        break;
+      case '--dry-run':
+        o.dryRun = true;
+        break;
+      case '-j':
+      case '--max-jobs':
+        o.jobs = Math.max(1, num(a, argv[++i]));
+        break;
+      case '--cores': {
+        const c = num(a, argv[++i]);
+        o.cores = c === 0 ? undefined : c;
+        break;
+      }
+      case '-K':
+      case '--keep-failed':
+        o.keepFailed = true;
+        break;
+      default:
+        o.rest.push(a);
+    }
+  }
+  return o;
+}
+
+/** Evaluates the inputs the way nix-build does and returns the derivations (`DRV` / `DRV!OUT`). */
+function evaluateTargets(argv: string[]): string[] {
+  const o = parseArgs(argv);
+  const cwd = process.cwd();
+  const exprs = [];
+  if (o.exprs.length) {
+    for (const e of o.exprs) exprs.push(parseSource(Buffer.from(e, 'utf8').toString('latin1'), '\xc2\xabstring\xc2\xbb', cwd, false));
+  } else {
+    for (const f of o.files.length ? o.files : ['./default.nix']) {
+      const abs = path.resolve(cwd, f);
+      let text: string;
+      try {
+        text = readSource(abs);
+      } catch {
+        throw new NixError('io', `path '${abs}' does not exist`);
+      }
+      exprs.push(parseSource(text, abs, path.dirname(abs), true));
+    }
+  }
+  const m = new Map<string, Lazy>();
+  for (const a of o.autoArgs) {
+    if (a.str !== undefined) m.set(a.name, Buffer.from(a.str, 'utf8').toString('latin1'));
+    else m.set(a.name, evalAst(parseSource(Buffer.from(a.expr!, 'utf8').toString('latin1'), '\xc2\xabstring\xc2\xbb', cwd, false)));
+  }
+  const autoArgs = new Attrs(m);
+  const targets: string[] = [];
+  for (const e of exprs) {
+    const root = evalAst(e);
+    for (const ap of o.attrPaths.length ? o.attrPaths : ['']) {
+      targets.push(...collectDerivations(findAlongAttrPath(root, ap, autoArgs), autoArgs));
+    }
+  }
+  return targets;
+}
+
+export async function buildCommand(argv: string[]): Promise<number> {
+  let bo: BuildOptions;
+  let targets: string[];
+  try {
+    const { opts, rest } = extractStoreOptions(argv, false);
+    useStore(opts);
+    bo = parseBuildArgs(rest);
+    targets = evaluateTargets(bo.rest);
+  } catch (e) {
+    return reportStoreError(e);
+  }
+  const store = getStore();
+  const progress = process.stderr.isTTY ? (msg: string) => writeErr(msg + '\n') : undefined;
+  const realiser = new Realiser(store, { jobs: bo.jobs, cores: bo.cores, progress, keepFailed: bo.keepFailed });
+  const onSignal = (sig: NodeJS.Signals): void => {
+    abortBuilds();
+    removeTempRoots(store);
+    process.exit(sig === 'SIGINT' ? 130 : 143);
+  };
+  try {
+    const parsed = targets.map(parseTarget);
+    const plan = realiser.plan(parsed);
+    if (bo.dryRun) {
+      if (plan.toBuild.length > 0) {
+        writeErr(`these ${plan.toBuild.length} derivations will be built:\n` + plan.toBuild.map((d) => `  ${d}\n`).join(''));
+      }
+      if (plan.valid.length > 0) {
+        writeErr(`these ${plan.valid.length} paths are already valid:\n` + plan.valid.map((p) => `  ${p}\n`).join(''));
+      }
+      return 0;
+    }
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    addTempRoots(store, [...parsed.map((t) => t.drvPath), ...parsed.flatMap((t) => [...realiser.outputPaths(t.drvPath).values()])]);
+    const results = await realiser.realise(parsed);
+    results.forEach((outs, i) => {
+      for (const [name, p] of outs) {
+        if (!bo.noOutLink) {
+          let link = path.resolve(bo.outLink);
+          if (i > 0) link += `-${i + 1}`;
+          if (name !== 'out') link += `-${name}`;
+          replaceSymlink(store.physicalPath(p), link);
+          addIndirectRoot(store, link);
+        }
+        writeOut(p + '\n');
+      }
+    });
+    return 0;
+  } catch (e) {
+    return reportStoreError(e);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    removeTempRoots(store);
+  }
+}
+
+/** Resolves a command-line path (a store path, a path inside one, or a link to one) to a store path. */
+export function resolveStorePathArg(arg: string): string {
+  const store = getStore();
+  const dir = store.storeDir + '/';
+  let p = arg;
+  if (!p.startsWith(dir)) {
+    let real: string;
+    try {
+      real = fs.realpathSync(path.resolve(arg));
+    } catch {
+      throw new BuildError(`path '${arg}' does not exist`, '');
+    }
+    const physDir = store.physicalPath(store.storeDir) + '/';
+    if (real.startsWith(physDir)) p = store.storeDir + '/' + real.slice(physDir.length);
+    else if (real.startsWith(dir)) p = real;
+    else throw new BuildError(`path '${arg}' is not in the store ${store.storeDir}`, '');
+  }
+  const base = p.slice(dir.length).split('/')[0];
+  return dir + base;
+}

@@ -361,6 +361,24 @@ export function lex(src: Source): LexResult {
       }
     }
 
+    // Fast path for the commonest token: an identifier or keyword that cannot be the start
+    // of a longer path (`a/b`), URI (`a:b`) or path segment, judged by the next character.
+    if (isIdStart[c]) {
+      let k = i + 1;
+      while (k < n && isIdChar[text.charCodeAt(k) & 255]) k++;
+      // A path needs a '/' after its run of path characters, a URI a ':' after its scheme.
+      let p = k;
+      while (p < n && isPathChar[text.charCodeAt(p) & 255]) p++;
+      let q = i + 1;
+      while (q < n && isUriSchemeChar[text.charCodeAt(q) & 255]) q++;
+      if (code(p) !== 47 && (c === 95 || code(q) !== 58)) {
+        const word = text.slice(i, k);
+        emit(keywords.get(word) ?? T.ID, i, k, word);
+        i = k;
+        continue;
+      }
+    }
+
     const start = i;
     // Candidates by longest match; ties go to the earlier flex rule.
     let best = 0;

@@ -1,13 +1,25 @@
-# nixling lib — MODULE SYSTEM HOOK.
-#
-# The module system (lib.modules, lib.options, lib.types, evalModules, mkOption,
-# mkIf, mkMerge, mkOverride, mkDefault, mkForce, mkOrder, mkBefore, mkAfter,
-# mkEnableOption, mkPackageOption, literalExpression, … and their top-level
-# aliases) is implemented natively in TypeScript by nixling. Whoever lands it
-# replaces this file (or the import of it in ./default.nix) so that it returns
-# those attributes; default.nix merges the returned set into `lib` inside the
-# fixed point, so `lib.types`, `lib.mkIf` etc. see and are seen by the rest.
-#
-# Deliberately empty: nixling ships no Nix-level stand-in for the module system.
+# nixling lib — MODULE SYSTEM HOOK. The module system is native TypeScript
+# (src/modules/, exposed as the `__nixling` global); ./modules.nix, ./options.nix and
+# ./types.nix wire it into `lib` (lib.modules, lib.options, lib.types and the usual
+# top-level aliases). default.nix merges this set into `lib` inside the fixed point.
+# Under another evaluator (no `__nixling`, e.g. real Nix running our lib in tests) the
+# module system is absent and this hook contributes nothing, as before it existed.
 { lib }:
-{ }
+let
+  native = with { __nixling = null; }; __nixling;
+  modules = import ./modules.nix { inherit lib; };
+  options = import ./options.nix { inherit lib; };
+  types = import ./types.nix { inherit lib; };
+in
+if native == null then { } else
+{
+  inherit modules options types;
+  inherit (modules) evalModules mkIf mkMerge mkOverride mkOrder mkDefinition mkOptionDefault
+    mkDefault mkImageMediaOverride mkForce mkVMOverride mkBefore mkAfter mkFixStrictness
+    setDefaultModuleLocation importApply pushDownProperties dischargeProperties
+    defaultOverridePriority defaultOrderPriority;
+  inherit (options) mkOption mkEnableOption mkPackageOption mkSinkUndeclaredOptions literalExpression literalMD
+    isOption showOption showFiles showDefs getValues getFiles mergeDefaultOption mergeOneOption
+    mergeEqualOption mergeUniqueOption mergeTypedOption;
+  inherit (types) isType mkOptionType;
+}

@@ -24,6 +24,7 @@ import { builtins as context } from './context';
 import { builtins as storePaths, installStoreHooks } from './store-paths';
 import { builtins as derivations } from './derivations';
 import { builtins as derivationWrapper } from './derivations-wrapper';
+import { nixlingGlobal } from './modules';
 
 const families: Builtin[][] = [
   control,
@@ -81,6 +82,7 @@ export function installBuiltins(): void {
     ['null', null],
     ['builtins', builtinsSet],
   ];
+  g.set('__nixling', nixlingGlobal());
   for (const [k, v] of constants) {
     g.set(k, v);
     if (k !== 'builtins') set.set(k, v);

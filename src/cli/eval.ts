@@ -41,7 +41,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
         : parseFile(path.resolve(file ?? 'default.nix'));
     const v = findAlongAttrPath(evalAst(ast), attr, new Attrs(new Map()));
     if (json) {
-      writeOut(printValueAsJSON(v, true).json + '\n');
+      writeOut(printValueAsJSON(v, true, true).json + '\n');
     } else {
       deepForce(v);
       writeOut(printValue(v) + '\n');

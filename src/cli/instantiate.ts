@@ -303,7 +303,7 @@ function printResult(v: Value, o: Options): string {
       return typeof s === 'string' ? s : s.s;
     }
     case 'json':
-      return printValueAsJSON(v, o.strict).json + '\n';
+      return printValueAsJSON(v, o.strict, true).json + '\n';
     case 'xml':
       return printValueAsXML(v, o.strict, o.location);
     default:

@@ -4,14 +4,14 @@
  * the native stack becomes a clean "stack overflow" error; anything else is a bug and says so.
  */
 import { NixError, renderError } from '../eval/errors';
-import { evalState } from '../eval/state';
+import { evalState, forTerminal } from '../eval/state';
 
 export function writeOut(s: string): void {
   process.stdout.write(Buffer.from(s, 'latin1'));
 }
 
 export function writeErr(s: string): void {
-  process.stderr.write(Buffer.from(s, 'latin1'));
+  process.stderr.write(Buffer.from(forTerminal(s, process.stderr.isTTY), 'latin1'));
 }
 
 /** Converts what an evaluation threw into a NixError (or undefined for internal bugs). */

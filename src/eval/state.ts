@@ -33,7 +33,7 @@ export const evalState = {
   },
   /** Where `trace`, warnings and the like go. */
   stderr: (s: string) => {
-    process.stderr.write(Buffer.from(s, 'latin1'));
+    process.stderr.write(Buffer.from(forTerminal(s, process.stderr.isTTY), 'latin1'));
   },
 };
 
@@ -57,4 +57,13 @@ export function parseSearchPath(s: string): SearchPathEntry[] {
 export function addNixPathFromEnv(): void {
   const env = process.env.NIX_PATH;
   if (env) evalState.searchPath.push(...parseSearchPath(env));
+}
+
+/**
+ * Text for stderr: ANSI escapes (which nixpkgs' lib puts into messages) are kept only on a
+ * terminal and without NO_COLOR, as Nix filters them.
+ */
+export function forTerminal(s: string, isTTY: boolean): string {
+  if (isTTY && !process.env.NO_COLOR) return s;
+  return s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
 }

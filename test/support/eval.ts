@@ -12,7 +12,7 @@ import { asNixError } from '../../src/cli/output';
 export function evalForTest(text: string, opts: { dir?: string; json?: boolean } = {}): { ok: boolean; out: string } {
   try {
     const v = evalExpr(text, { dir: opts.dir });
-    if (opts.json) return { ok: true, out: printValueAsJSON(v, true).json + '\n' };
+    if (opts.json) return { ok: true, out: printValueAsJSON(v, true, true).json + '\n' };
     deepForce(v);
     return { ok: true, out: printAmbiguous(v) + '\n' };
   } catch (e) {

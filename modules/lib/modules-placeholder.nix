@@ -17,9 +17,13 @@ if native == null then { } else
   inherit (modules) evalModules mkIf mkMerge mkOverride mkOrder mkDefinition mkOptionDefault
     mkDefault mkImageMediaOverride mkForce mkVMOverride mkBefore mkAfter mkFixStrictness
     setDefaultModuleLocation importApply pushDownProperties dischargeProperties
-    defaultOverridePriority defaultOrderPriority;
+    defaultOverridePriority defaultOrderPriority filterOverrides sortProperties fixupOptionType mkAssert
+    mkAliasDefinitions mkAliasAndWrapDefinitions fixMergeModules mkRemovedOptionModule
+    mkRenamedOptionModule mkRenamedOptionModuleWith mkMergedOptionModule mkChangedOptionModule
+    mkAliasOptionModule mkDerivedConfig doRename mkAliasOptionModuleMD;
   inherit (options) mkOption mkEnableOption mkPackageOption mkSinkUndeclaredOptions literalExpression literalMD
     isOption showOption showFiles showDefs getValues getFiles mergeDefaultOption mergeOneOption
-    mergeEqualOption mergeUniqueOption mergeTypedOption;
+    mergeEqualOption mergeUniqueOption mergeTypedOption optionAttrSetToDocList optionAttrSetToDocList'
+    scrubOptionValue showOptionWithDefLocs unknownModule;
   inherit (types) isType mkOptionType;
 }

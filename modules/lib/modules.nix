@@ -20,15 +20,17 @@ let
   defaultOrderPriority = 1000;
 
   # The options every evaluation has, under `_module`.
-  internalModule = { _file = "lib/modules.nix"; key = "nixling-lib-modules-internal";
+  # (`_module.args` is visible at the top level and internal in submodules, as in nixpkgs.)
+  internalModule = prefix: { _file = "lib/modules.nix"; key = "nixling-lib-modules-internal";
     options._module = {
-      args = mkOption { type = types.lazyAttrsOf types.raw; internal = true;
-        description = "Additional arguments passed to each module in addition to ones like `lib`, `config`, and `pkgs`, `modulesPath`."; };
+      args = mkOption ({ type = types.lazyAttrsOf types.raw;
+        description = "Additional arguments passed to each module in addition to ones like `lib`, `config`, and `pkgs`, `modulesPath`."; }
+        // lib.optionalAttrs (prefix != [ ]) { internal = true; });
       check = mkOption { type = types.bool; internal = true; default = true;
         description = "Whether to check whether all option definitions have matching declarations."; };
       freeformType = mkOption { type = types.nullOr types.optionType; internal = true; default = null;
         description = "If set, merge all definitions that don't have an associated option together using this type."; };
-      specialArgs = mkOption { readOnly = true; internal = true; type = types.attrsOf types.raw;
+      specialArgs = mkOption { readOnly = true; internal = true;
         description = "Externally provided module arguments that can't be modified from within a configuration, but can be used in module imports."; };
     };
   };
@@ -37,7 +39,7 @@ let
     let
       core = native.evalModules {
         inherit lib prefix specialArgs class;
-        modules = [ internalModule {
+        modules = [ (internalModule prefix) {
           _file = "lib/modules.nix"; key = "nixling-lib-modules-args";
           config._module = { inherit args; specialArgs = specialArgs; check = lib.mkDefault check; };
         } {
@@ -59,7 +61,9 @@ let
         _module = core._internalConfig._module;
       };
     in result;
+  compat = import ./modules-compat.nix { inherit lib mkIf mkMerge mkOverride mkOrder defaultOverridePriority defaultOrderPriority evalModules; };
 in
+compat //
 {
   inherit mkIf mkMerge mkOverride mkOrder mkDefinition evalModules defaultOverridePriority defaultOrderPriority;
   mkOptionDefault = mkOverride 1500;
@@ -73,8 +77,14 @@ in
   pushDownProperties = native.pushDownProperties;
   dischargeProperties = native.dischargeProperties;
   mergeDefinitions = loc: type: defs:
-    let r = native.mergeDefinitions loc type defs; in
-    { inherit (r) defsFinal isDefined; mergedValue = r.mergedValue; defsFinal' = { values = r.defsFinal; highestPrio = r.highestPrio; }; };
+    let r = native.mergeDefinitions loc type defs;
+      # highestPrio is computed here without the native merge so that reading it forces
+      # neither the sorting nor the definitions' contents (as in nixpkgs).
+      normalized = builtins.concatMap (d: map (v: if (v._type or null) == "definition" then v else { inherit (d) file; value = v; })
+        (native.dischargeProperties d.value)) defs;
+    in
+    { inherit (r) defsFinal isDefined; mergedValue = r.mergedValue;
+      defsFinal' = { values = r.defsFinal; highestPrio = (compat.filterOverrides' normalized).highestPrio; }; };
   setDefaultModuleLocation = file: m: { _file = file; imports = [ m ]; };
   importApply = modulePath: staticArg: lib.setDefaultModuleLocation modulePath (import modulePath staticArg);
   fixupOptionType = loc: opt: opt;

@@ -49,7 +49,7 @@ rec {
     visible = false;
     default = false;
     description = "Sink for option definitions.";
-    type = lib.types.unspecified // { merge = loc: defs: false; };
+    type = lib.types.mkOptionType { name = "sink"; check = _: true; merge = loc: defs: false; };
     apply = x: throw "Option value is not readable because the option is not declared.";
   } // attrs);
 
@@ -61,10 +61,73 @@ rec {
     else { _type = "literalMD"; inherit text; };
 
   showOption = (with { __nixling = null; }; __nixling).showOption;
+  unknownModule = "<unknown-file>";
+
+  showOptionWithDefLocs = opt: ''
+    ${showOption opt.loc}, with values defined in:
+    ${lib.concatMapStringsSep "\n" (file: "  - ${file}") opt.files}
+  '';
+
+  literalCode = languageTag: text: literalMD ''
+    ```${languageTag}
+    ${text}
+    ```
+  '';
+
+  # Defaults and examples for documentation: already-rendered literals stay, other
+  # values become a literalExpression of their pretty-printed form.
+  renderOptionValue = v:
+    if v ? _type && v ? text then v
+    else literalExpression (lib.generators.toPretty { multiline = true; allowPrettyValues = true; } v);
+
+  # Derivations reduced to their name, recursively (obsolete, kept for compatibility).
+  scrubOptionValue = x:
+    if lib.isDerivation x then { type = "derivation"; drvPath = x.name; outPath = x.name; name = x.name; }
+    else if isList x then map scrubOptionValue x
+    else if isAttrs x then builtins.mapAttrs (_: scrubOptionValue) (removeAttrs x [ "_args" ])
+    else x;
+
+  # The flat list of documentation entries for every option of an option tree,
+  # sub-options of submodule-typed options included unless hidden.
+  optionAttrSetToDocList = optionAttrSetToDocList' [ ];
+  optionAttrSetToDocList' = _: options: builtins.concatMap (opt:
+    let
+      name = showOption opt.loc;
+      visible = opt.visible or true;
+      type = opt.type or { };
+      hasDefault = opt ? defaultText || opt ? default
+        || (type.emptyValue or { }) ? value && (type.getSubModules or null) == null;
+      entry = {
+        inherit (opt) loc;
+        inherit name;
+        description = opt.description or null;
+        declarations = builtins.filter (d: d != unknownModule) opt.declarations;
+        internal = opt.internal or false;
+        visible = if isBool visible then visible else visible == "shallow";
+        readOnly = opt.readOnly or false;
+        type = type.description or "unspecified";
+      }
+      // lib.optionalAttrs (opt ? example) {
+        example = builtins.addErrorContext "while evaluating the example of option `${name}`"
+          (renderOptionValue opt.example);
+      }
+      // lib.optionalAttrs hasDefault {
+        default = builtins.addErrorContext
+          "while evaluating the ${if opt ? defaultText then "defaultText" else "default value"} of option `${name}`"
+          (renderOptionValue (opt.defaultText or opt.default or type.emptyValue.value));
+      }
+      // lib.optionalAttrs (opt ? relatedPackages && opt.relatedPackages != null) { inherit (opt) relatedPackages; };
+      sub = opt.type.getSubOptions opt.loc;
+      subEntries = if sub != { } then optionAttrSetToDocList' opt.loc sub else [ ];
+      showSub = if isBool visible then visible else visible == "transparent";
+    in
+    [ entry ] ++ lib.optionals showSub subEntries) (lib.collect isOption options);
+
   showFiles = files: concatStringsSep " and " (map (f: "`${f}'") files);
   showDefs = defs: lib.concatMapStrings (def:
     let
-      pretty = builtins.tryEval (lib.generators.toPretty { } def.value);
+      pretty = builtins.tryEval (lib.generators.toPretty { }
+        (lib.generators.withRecursion { depthLimit = 10; throwOnDepthLimit = false; } def.value));
       lines = builtins.filter (v: !isList v) (builtins.split "\n" pretty.value);
       value = concatStringsSep "\n    " (lib.take 5 lines ++ lib.optional (length lines > 5) "...");
       result = if !pretty.success then "" else if length lines > 1 then ":\n    " + value else ": " + value;

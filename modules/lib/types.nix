@@ -31,6 +31,18 @@ let
     else if f.wrapped == null && f'.wrapped == null && f.payload == null && f'.payload == null then f.type
     else null;
 
+  # Whether a (context-free) absolute path string lies strictly inside a store object:
+  # `<storeDir>/<hash>-<name>[/…]`.
+  hasStorePathPrefix = s:
+    let
+      prefix = builtins.storeDir + "/";
+      n = builtins.stringLength prefix;
+      rest = builtins.substring n (-1) s;
+      first = head (lib.splitString "/" rest);
+    in
+    builtins.substring 0 n s == prefix
+    && builtins.match "[0-9a-df-np-sv-z]{32}-[A-Za-z0-9+_?=-][A-Za-z0-9+._?=-]*" first != null;
+
   optionDescriptionPhrase = unparenthesize: t:
     if unparenthesize (t.descriptionClass or null) then t.description else "(${t.description})";
 
@@ -46,7 +58,55 @@ let
     };
 
   # Merge the definitions of one element (attrsOf value / listOf item).
-  mergeElem = loc: elemType: defs: native.mergeDefinitions loc elemType defs;
+  #
+  # "v2" merges (as in nixpkgs): `merge` is a functor attrset whose `v2 { loc; defs; }` returns
+  # { headError; value; valueMeta; }, and `check` carries `isV2MergeCoherent = true`.
+  # Called as a plain function such a merge returns `.value`, so the native merge keeps working;
+  # the element merges below dispatch to `v2` themselves and expose `valueMeta`.
+  isV2 = t: isAttrs t.merge && t.merge ? v2;
+  checkDefsForError = check: loc: defs:
+    let bad = filter (d: !(check d.value)) defs; in
+    if bad == [ ] then null else { message = "Definition values: ${showDefs bad}"; };
+  checkV2MergeCoherence = loc: type: result:
+    if type.check.isV2MergeCoherent or false then result
+    else throw ''
+      The option `${showOption loc}' has a type `${type.description}' that uses
+      an ad-hoc `type // { check = ...; }' override, which is incompatible with
+      the v2 merge mechanism.
+
+      Please use `lib.types.addCheck` instead of `type // { check }' to add
+      custom validation. For example:
+
+        lib.types.addCheck baseType (value: /* your check */)
+
+      instead of:
+
+        baseType // { check = value: /* your check */; }
+    '';
+  # checkedAndMerged of a type that may or may not have a v2 merge.
+  checkedAndMergedOf = loc: type: defs:
+    if isV2 type then checkV2MergeCoherence loc type (type.merge.v2 { inherit loc defs; })
+    else { value = type.merge loc defs; headError = checkDefsForError type.check loc defs; valueMeta = { }; };
+  v2Merge = f: { __functor = self: loc: defs: (self.v2 { inherit loc defs; }).value; v2 = f; };
+  v2Check = f: { __functor = _: f; isV2MergeCoherent = true; };
+
+  # Merge the definitions of one element (attrsOf value / listOf item): the native
+  # mergeDefinitions (properties, priorities, order, check, merge), with v2 types dispatched
+  # here. Returns { isDefined; defsFinal; mergedValue; valueMeta; }.
+  mergeElem = loc: elemType: defs:
+    let
+      r = native.mergeDefinitions loc elemType defs;
+      cm = checkV2MergeCoherence loc elemType (elemType.merge.v2 { inherit loc; defs = r.defsFinal; });
+    in
+    if !(isV2 elemType) then r // { valueMeta = { }; }
+    else r // {
+      mergedValue =
+        if !r.isDefined then r.mergedValue
+        else if cm.headError or null != null then
+          throw "A definition for option `${showOption loc}' is not of type `${elemType.description}'. TypeError: ${cm.headError.message}"
+        else cm.value;
+      valueMeta = cm.valueMeta // { _internal = { type = elemType; }; };
+    };
 
   types = rec {
     inherit mkOptionType isStringLike defaultFunctor defaultTypeMerge optionDescriptionPhrase;
@@ -60,16 +120,19 @@ let
       check = x: true;
       merge = loc: defs:
         let
-          getType = value: if isAttrs value && isStringLike value then "stringCoercibleSet" else builtins.typeOf value;
-          commonType = builtins.foldl' (t: def: if getType def.value == t then t else
-            throw "The option `${showOption loc}' has conflicting definition values:${showDefs defs}\n")
-            (getType (head defs).value) defs;
-          mergeFunction = {
-            list = if length defs > 1 then throw "The option `${showOption loc}' has conflicting definition values:${showDefs defs}" else (loc: defs: (head defs).value);
+          kind = v: if isAttrs v && isStringLike v then "stringCoercibleSet" else builtins.typeOf v;
+          first = kind (head defs).value;
+          same = all (d: kind d.value == first) defs;
+          byKind = {
             set = (attrsOf anything).merge;
-            lambda = loc: defs: arg: anything.merge (loc ++ [ "<function body>" ]) (map (def: { file = def.file; value = def.value arg; }) defs);
-          }.${commonType} or (loc: defs: mergeEqualOption loc defs);
-        in mergeFunction loc defs;
+            stringCoercibleSet = mergeOneOption;
+            lambda = loc: defs: arg: anything.merge (loc ++ [ "<function body>" ])
+              (map (d: { inherit (d) file; value = d.value arg; }) defs);
+          };
+        in
+        if !same then
+          throw "The option `${showOption loc}' has conflicting option types in ${lib.options.showFiles (lib.options.getFiles defs)}"
+        else (byKind.${first} or mergeEqualOption) loc defs;
     };
 
     unspecified = mkOptionType { name = "unspecified"; description = "unspecified value"; descriptionClass = "noun"; };
@@ -126,32 +189,85 @@ let
       merge = loc: defs: let res = mergeOneOption loc defs; in
         if builtins.isPath res || (builtins.isString res && !builtins.hasContext res) then lib.toDerivation res else res; };
 
-    pathWith = { inStore ? null, absolute ? null }: mkOptionType {
-      name = "path";
-      description = (if absolute == null then "" else (if absolute then "absolute " else "relative ")) + "path"
-        + (if inStore == null then "" else (if inStore then " in the Nix store" else " not in the Nix store"));
-      descriptionClass = "noun";
-      merge = mergeEqualOption;
-      check = x:
-        let isAbsolute = builtins.substring 0 1 (toString x) == "/";
-            isInStore = lib.hasPrefix builtins.storeDir (toString x);
-        in (if inStore == null || inStore then isStringLike x else isString x)
-          && (inStore == null || inStore == isInStore)
+    pathWith = { inStore ? null, absolute ? null }:
+      if inStore != null && absolute != null && inStore && !absolute
+      then throw "In pathWith, inStore means the path must be absolute"
+      else mkOptionType {
+        name = "path";
+        description = (if absolute == null then "" else (if absolute then "absolute " else "relative ")) + "path"
+          + (if inStore == null then "" else (if inStore then " in the Nix store" else " not in the Nix store"));
+        descriptionClass = "noun";
+        merge = mergeEqualOption;
+        check = x:
+          let
+            s = toString x;
+            isAbsolute = builtins.substring 0 1 s == "/";
+            kindOk = if inStore == null || inStore then isStringLike x else isString x;
+          in
+          kindOk
+          && (inStore == null || inStore == hasStorePathPrefix (builtins.unsafeDiscardStringContext s))
           && (absolute == null || absolute == isAbsolute);
-      functor = defaultFunctor "path" // { type = pathWith; payload = { inherit inStore absolute; }; binOp = a: b: if a == b then a else null; };
-    };
+        functor = defaultFunctor "path" // { type = pathWith; payload = { inherit inStore absolute; }; binOp = a: b: if a == b then a else null; };
+      };
     path = pathWith { absolute = true; };
     pathInStore = pathWith { inStore = true; };
+    externalPath = pathWith { absolute = true; inStore = false; };
+
+    passwdEntry = entryType: addCheck entryType (x: !(lib.hasInfix ":" x || lib.hasInfix "\n" x)) // {
+      name = "passwdEntry ${entryType.name}";
+      description = "${optionDescriptionPhrase (c: c == "noun") entryType}, not containing newlines or colons";
+      descriptionClass = "nonRestrictiveClause";
+    };
+
+    numbers = let
+      betweenDesc = lo: hi: "${builtins.toJSON lo} and ${builtins.toJSON hi} (both inclusive)";
+    in {
+      between = lo: hi:
+        if !(lo <= hi) then throw "numbers.between: lowest must be smaller than highest"
+        else addCheck number (x: x >= lo && x <= hi) // {
+          name = "numberBetween";
+          description = "integer or floating point number between ${betweenDesc lo hi}";
+        };
+      nonnegative = addCheck number (x: x >= 0) // { name = "numberNonnegative";
+        description = "nonnegative integer or floating point number, meaning >=0"; descriptionClass = "nonRestrictiveClause"; };
+      positive = addCheck number (x: x > 0) // { name = "numberPositive";
+        description = "positive integer or floating point number, meaning >0"; descriptionClass = "nonRestrictiveClause"; };
+    };
+
+    serializableValueWith = { typeName, nullable ? true }:
+      let
+        base = oneOf [ bool int float str path (attrsOf value) (listOf value) ];
+        value = (if nullable then nullOr base else base) // { description = "${typeName} value"; };
+      in value;
+    json = serializableValueWith { typeName = "JSON"; };
+    toml = serializableValueWith { typeName = "TOML"; nullable = false; };
+
+    optionDeclaration = mkOptionType {
+      name = "optionDeclaration"; description = "option declaration"; descriptionClass = "noun";
+      check = x: isType "option" x && !(x ? value);
+      merge = lib.options.mergeOneOption;
+    };
+
+    shellPackage = package // { check = x: lib.isDerivation x && x ? shellPath; };
+
+    luaInline = mkOptionType { name = "luaInline"; description = "inline lua"; descriptionClass = "noun";
+      check = x: x._type or null == "lua-inline"; merge = mergeEqualOption; };
 
     listOf = elemType: mkOptionType rec {
       name = "listOf";
       description = "list of ${optionDescriptionPhrase (c: c == "noun" || c == "composite") elemType}";
       descriptionClass = "composite";
-      check = isList;
-      merge = loc: defs:
-        map (r: r.mergedValue) (filter (r: r.isDefined) (concatLists (lib.imap1 (n: def:
-          lib.imap1 (m: def': mergeElem (loc ++ [ "[definition ${toString n}-entry ${toString m}]" ]) elemType
-            [ { inherit (def) file; value = def'; } ]) def.value) defs)));
+      check = v2Check isList;
+      merge = v2Merge ({ loc, defs }:
+        let
+          evals = filter (r: r.isDefined) (concatLists (lib.imap1 (n: def:
+            lib.imap1 (m: def': mergeElem (loc ++ [ "[definition ${toString n}-entry ${toString m}]" ]) elemType
+              [ { inherit (def) file; value = def'; } ]) def.value) defs));
+        in {
+          headError = checkDefsForError isList loc defs;
+          value = map (r: r.mergedValue) evals;
+          valueMeta.list = map (r: r.valueMeta) evals;
+        });
       emptyValue = { value = [ ]; };
       getSubOptions = prefix: elemType.getSubOptions (prefix ++ [ "*" ]);
       getSubModules = elemType.getSubModules;
@@ -163,20 +279,93 @@ let
       description = "non-empty ${optionDescriptionPhrase (c: c == "noun") list}";
       emptyValue = { }; substSubModules = m: nonEmptyListOf (elemType.substSubModules m); };
 
+    attrListOf = elemType: attrListWith { inherit elemType; };
+    # A list of single-key attribute sets (or an attribute set of mkOrder-able values),
+    # merged into one list ordered by mkOrder priority; see nixpkgs' attrListWith.
+    attrListWith = { elemType, asAttrs ? false, mergeAttrValues ? _name: values: values }:
+      let
+        self = mkOptionType {
+          name = "attrListOf";
+          description = "attribute list of ${optionDescriptionPhrase (c: c == "noun" || c == "composite") elemType}";
+          descriptionClass = "composite";
+          check = v2Check (x: isList x || isAttrs x);
+          merge = v2Merge attrListMerge;
+          emptyValue = { value = if asAttrs then { } else [ ]; };
+          getSubOptions = prefix: elemType.getSubOptions (prefix ++ [ "*" ]);
+          getSubModules = elemType.getSubModules;
+          substSubModules = m: attrListWith { inherit asAttrs mergeAttrValues; elemType = elemType.substSubModules m; };
+          typeMerge = t: null;
+          nestedTypes.elemType = elemType;
+        };
+        defaultOrder = 1000;
+        defaultOverride = 100;
+        # { value; prio; overridePrio; }: mkOrder is consumed, mkOverride kept on the value.
+        peel = v:
+          let t = v._type or null; in
+          if t == "order" then (peel v.content) // { prio = v.priority; }
+          else if t == "override" then
+            let inner = peel v.content; in
+            { inherit (inner) prio; overridePrio = v.priority; value = lib.mkOverride v.priority inner.value; }
+          else { value = v; prio = defaultOrder; overridePrio = defaultOverride; };
+        attrListMerge = { loc, defs }:
+          let
+            itemOf = file: raw:
+              let
+                ordered = (raw._type or null) == "order";
+                item = if ordered then raw.content else raw;
+                keys = if isAttrs item then attrNames item else [ ];
+              in
+              if isAttrs item && length keys == 1 then
+                let p = peel item.${head keys}; in
+                p // { inherit file; key = head keys; prio = if ordered then raw.priority else p.prio; }
+              else
+                throw "A definition for option `${showOption loc}' is not of type `${self.description}'. ${
+                  if !isAttrs item then "Each list element must be an attribute set, but got ${builtins.typeOf item}"
+                  else "Each list element must be a single-key attribute set, but got ${toString (length keys)} keys"
+                }.${showDefs [ { inherit file; value = raw; } ]}";
+            itemsOf = def:
+              if isList def.value then map (itemOf def.file) def.value
+              else map (k: peel def.value.${k} // { inherit (def) file; key = k; }) (attrNames def.value);
+            all' = concatLists (map itemsOf defs);
+            best = builtins.foldl' (acc: i:
+              if i.overridePrio < (acc.${i.key} or defaultOverride) then acc // { ${i.key} = i.overridePrio; } else acc) { } all';
+            items = builtins.sort (a: b: a.prio < b.prio)
+              (filter (i: i.overridePrio == (best.${i.key} or defaultOverride)) all');
+            evals = filter (e: e.r.isDefined) (map (i: {
+              inherit (i) key file prio;
+              r = mergeElem (loc ++ [ i.key ]) elemType [ { inherit (i) file value; } ];
+            }) items);
+            listValue = map (e: { ${e.key} = e.r.mergedValue; }) evals;
+            bad = filter (d: !(isList d.value || isAttrs d.value)) defs;
+          in {
+            headError = if bad == [ ] then null else { message = "Definition values: ${showDefs bad}"; };
+            value = if asAttrs then builtins.zipAttrsWith mergeAttrValues listValue else listValue;
+            valueMeta.attrList = map (e: e.r.valueMeta) evals;
+            valueMeta.attrListValue = listValue;
+            valueMeta.definitions = map (e: lib.mkDefinition {
+              inherit (e) file;
+              value = lib.mkOrder e.prio { ${e.key} = e.r.mergedValue; };
+            }) evals;
+          };
+      in self;
+
     attrsWith = { elemType, lazy ? false, placeholder ? "name" }: mkOptionType rec {
       name = if lazy then "lazyAttrsOf" else "attrsOf";
       description = (if lazy then "lazy attribute set" else "attribute set")
         + " of ${optionDescriptionPhrase (c: c == "noun" || c == "composite") elemType}";
       descriptionClass = "composite";
-      check = isAttrs;
-      merge = loc: defs:
+      check = v2Check isAttrs;
+      merge = v2Merge ({ loc, defs }:
         let
           byName = builtins.zipAttrsWith (n: vs: vs)
             (map (def: builtins.mapAttrs (n: v: { inherit (def) file; value = v; }) def.value) defs);
           merged = builtins.mapAttrs (n: ds: mergeElem (loc ++ [ n ]) elemType ds) byName;
-        in
-        if lazy then builtins.mapAttrs (n: r: r.mergedValue) merged
-        else builtins.mapAttrs (n: r: r.mergedValue) (lib.filterAttrs (n: r: r.isDefined) merged);
+          evals = if lazy then merged else lib.filterAttrs (n: r: r.isDefined) merged;
+        in {
+          headError = checkDefsForError isAttrs loc defs;
+          value = builtins.mapAttrs (n: r: r.mergedValue) evals;
+          valueMeta.attrs = builtins.mapAttrs (n: r: r.valueMeta) evals;
+        });
       emptyValue = { value = { }; };
       getSubOptions = prefix: elemType.getSubOptions (prefix ++ [ "<${placeholder}>" ]);
       getSubModules = elemType.getSubModules;
@@ -186,14 +375,91 @@ let
         wrapped = null;
         payload = { inherit elemType lazy placeholder; };
         binOp = a: b:
-          let et = a.elemType.typeMerge b.elemType.functor; in
-          if a.lazy == b.lazy && a.placeholder == b.placeholder && et != null
-          then { elemType = et; inherit (a) lazy placeholder; } else null;
+          let
+            et = a.elemType.typeMerge b.elemType.functor;
+            # The default placeholder "name" gives way to a specific one.
+            placeholder = if a.placeholder == b.placeholder then a.placeholder
+              else if a.placeholder == "name" then b.placeholder
+              else if b.placeholder == "name" then a.placeholder
+              else null;
+          in
+          if a.lazy == b.lazy && placeholder != null && et != null
+          then { elemType = et; inherit (a) lazy; inherit placeholder; } else null;
       };
       nestedTypes.elemType = elemType;
     };
     attrsOf = elemType: attrsWith { inherit elemType; };
     lazyAttrsOf = elemType: attrsWith { inherit elemType; lazy = true; };
+    loaOf = elemType: attrsOf elemType // {
+      name = "loaOf";
+      deprecationMessage = "Mixing lists with attribute values is no longer possible; please use `types.attrsOf` instead. See https://github.com/NixOS/nixpkgs/issues/1800 for the motivation.";
+      nestedTypes.elemType = elemType;
+    };
+
+    # A single-key attribute set whose key selects one of `tags` (options made with mkOption).
+    attrTag = tagsArg:
+      let
+        posSuffix = n: let p = builtins.unsafeGetAttrPos n tagsArg; in
+          if p == null then "" else " at ${p.file}:${toString p.line}:${toString p.column}";
+        tags = builtins.mapAttrs (n: opt:
+          builtins.addErrorContext "while checking that attrTag tag ${lib.strings.escapeNixIdentifier n} is an option with a type${posSuffix n}" (
+            if opt._type or null != "option" then
+              throw "In attrTag, each tag value must be an option, but tag ${lib.strings.escapeNixIdentifier n} ${
+                if opt ? _type then
+                  (if opt._type == "option-type" then "was a bare type, not wrapped in mkOption."
+                   else "was of type ${builtins.toJSON opt._type}.")
+                else "was not."}"
+            else opt // {
+              declarations = opt.declarations or (let p = builtins.unsafeGetAttrPos n tagsArg; in if p == null then [ ] else [ p.file ]);
+              declarationPositions = opt.declarationPositions or (let p = builtins.unsafeGetAttrPos n tagsArg; in if p == null then [ ] else [ p ]);
+            })) tagsArg;
+        choices = lib.concatMapStringsSep ", " lib.strings.escapeNixIdentifier (attrNames tags);
+        # evalOptionValue for one tag: definitions plus the tag's default, then `apply`.
+        evalTag = loc: opt: defs:
+          let
+            allDefs = (if opt ? default then [ { file = head (opt.declarations ++ [ "<unknown-file>" ]); value = lib.mkOptionDefault opt.default; } ] else [ ]) ++ defs;
+            r = mergeElem loc (opt.type or unspecified) allDefs;
+          in
+          (opt.apply or (x: x)) r.mergedValue;
+        # Two declarations of the same tag: merged like repeated option declarations.
+        mergeTagDecls = a: b:
+          let
+            ta = a.type or null; tb = b.type or null;
+            mergedType =
+              if ta == null then tb else if tb == null then ta
+              else let m = ta.typeMerge tb.functor; in
+                if m == null then throw "The attrTag option `${lib.concatStringsSep "." (a.loc or [ ])}' is declared with conflicting types." else m;
+          in
+          a // b // lib.optionalAttrs (mergedType != null) { type = mergedType; } // {
+            declarations = a.declarations ++ b.declarations;
+            declarationPositions = a.declarationPositions ++ b.declarationPositions;
+          };
+      in
+      mkOptionType {
+        name = "attrTag";
+        description = "attribute-tagged union with choices: ${choices}";
+        descriptionClass = "noun";
+        getSubOptions = prefix: builtins.mapAttrs (n: opt: opt // { loc = prefix ++ [ n ]; }) tags;
+        check = v: isAttrs v && length (attrNames v) == 1 && tags ? ${head (attrNames v)};
+        merge = loc: defs:
+          let
+            choice = head (attrNames (head defs).value);
+            valueDefs = map (def:
+              if head (attrNames def.value) != choice then
+                throw "The option `${showOption loc}` is defined both as `${choice}` and `${head (attrNames def.value)}`, in ${lib.options.showFiles (lib.options.getFiles defs)}."
+              else { inherit (def) file; value = def.value.${choice}; }) defs;
+          in
+          if tags ? ${choice} then { ${choice} = evalTag (loc ++ [ choice ]) tags.${choice} valueDefs; }
+          else throw "The option `${showOption loc}` is defined as ${lib.strings.escapeNixIdentifier choice}, but ${lib.strings.escapeNixIdentifier choice} is not among the valid choices (${choices}). Value ${choice} was defined in ${lib.options.showFiles (lib.options.getFiles defs)}.";
+        nestedTypes = tags;
+        functor = defaultFunctor "attrTag" // {
+          type = { tags, ... }: attrTag tags;
+          payload = { inherit tags; };
+          binOp = a: b: {
+            tags = a.tags // b.tags // builtins.mapAttrs (n: bOpt: mergeTagDecls a.tags.${n} bOpt) (builtins.intersectAttrs a.tags b.tags);
+          };
+        };
+      };
 
     uniq = unique { message = ""; };
     unique = { message }: type: mkOptionType rec {
@@ -263,12 +529,25 @@ let
         else
           "${optionDescriptionPhrase (c: c == "noun" || c == "conjunction") t1} or ${optionDescriptionPhrase (c: c == "noun" || c == "conjunction" || c == "composite") t2}";
       descriptionClass = "conjunction";
-      check = x: t1.check x || t2.check x;
-      merge = loc: defs:
-        let defList = map (d: d.value) defs; in
-        if all (x: t1.check x) defList then t1.merge loc defs
-        else if all (x: t2.check x) defList then t2.merge loc defs
-        else mergeOneOption loc defs;
+      check = v2Check (x: t1.check x || t2.check x);
+      merge = v2Merge ({ loc, defs }:
+        let
+          r1 = checkedAndMergedOf loc t1 defs;
+          r2 = checkedAndMergedOf loc t2 defs;
+          headError = { message = "The option `${showOption loc}` is neither a value of type `${t1.description}` nor `${t2.description}`, Definition values: ${showDefs defs}"; };
+        in
+        if r1.headError == null then r1
+        else if r2.headError == null then r2
+        else {
+          inherit headError;
+          valueMeta = { inherit headError; };
+          value = lib.warn ''
+            One or more definitions did not pass the type-check of the 'either' type.
+            ${headError.message}
+            If `either`, `oneOf` or similar is used in freeformType, ensure that it is preceded by an 'attrsOf' such as: `freeformType = types.attrsOf (types.either t1 t2)`.
+            Otherwise consider using the correct type for the option `${showOption loc}`.  This will be an error in Nixpkgs 26.05.
+          '' (mergeOneOption loc defs);
+        });
       typeMerge = f': let mt1 = t1.typeMerge (builtins.elemAt f'.payload 0).functor; mt2 = t2.typeMerge (builtins.elemAt f'.payload 1).functor; in
         if name == f'.name && mt1 != null && mt2 != null then functor.type mt1 mt2 else null;
       functor = defaultFunctor name // { type = either; payload = [ t1 t2 ]; };
@@ -283,10 +562,21 @@ let
       mkOptionType rec {
         name = "coercedTo";
         description = "${optionDescriptionPhrase (c: c == "noun") finalType} or ${optionDescriptionPhrase (c: c == "noun") coercedType} convertible to it";
-        check = x: (coercedType.check x && finalType.check (coerceFunc x)) || finalType.check x;
-        merge = loc: defs:
-          let coerceVal = val: if coercedType.check val then coerceFunc val else val;
-          in finalType.merge loc (map (def: def // { value = coerceVal def.value; }) defs);
+        check = v2Check (x: (coercedType.check x && finalType.check (coerceFunc x)) || finalType.check x);
+        merge = v2Merge ({ loc, defs }:
+          let
+            coerces = def:
+              if isV2 coercedType then
+                (checkV2MergeCoherence loc coercedType (coercedType.merge.v2 { inherit loc; defs = [ def ]; })).headError == null
+              else coercedType.check def.value;
+            finalDefs = map (def: def // { value = if coerces def then coerceFunc def.value else def.value; }) defs;
+          in
+          if isV2 finalType then checkV2MergeCoherence loc finalType (finalType.merge.v2 { inherit loc; defs = finalDefs; })
+          else {
+            value = finalType.merge loc finalDefs;
+            valueMeta = { };
+            headError = checkDefsForError check loc defs;
+          });
         emptyValue = finalType.emptyValue;
         getSubOptions = finalType.getSubOptions;
         getSubModules = finalType.getSubModules;
@@ -297,7 +587,14 @@ let
         nestedTypes.finalType = finalType;
       };
 
-    addCheck = elemType: check: elemType // { check = x: elemType.check x && check x; };
+    addCheck = elemType: check:
+      if isV2 elemType then elemType // {
+        check = v2Check (x: elemType.check x && check x);
+        merge = v2Merge ({ loc, defs }@args:
+          let orig = checkV2MergeCoherence loc elemType (elemType.merge.v2 args); in
+          orig // { headError = if orig.headError != null then orig.headError else checkDefsForError check loc defs; });
+      }
+      else elemType // { check = x: elemType.check x && check x; };
 
     submodule = modules: submoduleWith { shorthandOnlyDefinesConfig = true; modules = lib.toList modules; };
 
@@ -310,19 +607,24 @@ let
           inherit class specialArgs;
           modules = [ { _module.args.name = lib.mkOptionDefault "‹name›"; } ] ++ modules;
         };
-        freeformType = base._module.freeformType or null;
+        # Read through `options` so that an unusual freeform type (e.g. listOf) is not merged here.
+        freeformType = base.options._module.freeformType.value or null;
         name = "submodule";
       in
       mkOptionType {
         inherit name;
         description = if description != null then description
           else if freeformType == null then "submodule" else "open submodule of ${freeformType.description}";
-        descriptionClass = "noun";
-        check = x: isAttrs x || isFunction x || isPath x;
-        merge = loc: defs: (base.extendModules {
-          modules = [ { _module.args.name = lib.last loc; } ] ++ allModules defs;
-          prefix = loc;
-        }).config;
+        check = v2Check (x: isAttrs x || isFunction x || isPath x);
+        merge = v2Merge ({ loc, defs }:
+          let configuration = base.extendModules {
+            modules = [ { _module.args.name = lib.last loc; } ] ++ allModules defs;
+            prefix = loc;
+          }; in {
+            headError = checkDefsForError (x: isAttrs x || isFunction x || isPath x) loc defs;
+            value = configuration.config;
+            valueMeta = { inherit configuration; };
+          });
         emptyValue = { value = base.config; };
         getSubOptions = prefix: (base.extendModules { inherit prefix; }).options;
         getSubModules = modules;
@@ -367,7 +669,13 @@ let
       name = "optionType"; description = "optionType"; descriptionClass = "noun";
       check = value: value._type or null == "option-type";
       merge = loc: defs: if length defs == 1 then (head defs).value
-        else (lib.evalModules { modules = map (d: { _file = d.file; options.x = lib.mkOption { type = d.value; }; }) defs; }).options.x.type;
+        else
+          let
+            # Sub-modules carry the file of the definition they came from (as fixupOptionType does).
+            located = d: if (d.value.getSubModules or null) == null then d.value
+              else d.value.substSubModules (map (m: { _file = d.file; imports = [ m ]; }) d.value.getSubModules);
+          in
+          (lib.evalModules { modules = map (d: { _file = d.file; options.x = lib.mkOption { type = located d; }; }) defs; }).options.x.type;
     };
   };
 in

@@ -13,8 +13,8 @@
  * their imports.
  */
 import { NixError } from '../eval/errors';
-import { Attrs, Lazy, Lambda, NixPath, PrimOp, PrimOpApp, Thunk, Value, force, isString, strOf } from '../eval/value';
-import { callFunction1 } from '../eval/runtime';
+import { Attrs, Lazy, Lambda, NixFloat, NixPath, PrimOp, PrimOpApp, Thunk, Value, force, isInt, isString, strOf } from '../eval/value';
+import { callFunction1, coerceToString } from '../eval/runtime';
 import { importFile } from '../eval/index';
 import { forceAttrs, forceList, showOption, strValue, typeOf } from './util';
 
@@ -27,12 +27,14 @@ export interface Module {
   freeformType?: Lazy;
   /** `meta` of the full form, if any (becomes config `meta`). */
   meta?: Lazy;
+  /** `_class` of the module, if any. */
+  class?: string | null;
 }
 
 interface Node {
   key: string;
   module: Module;
-  disabled: Lazy[];
+  disabled: { file: string; item: Lazy }[];
   children: Node[];
 }
 
@@ -70,14 +72,22 @@ function applyModuleArgs(ctx: CollectContext, f: Value, key: string): Value {
       m.set(
         n,
         new Thunk(() => {
-          const a = ctx.moduleArgs();
-          const v = a.get(n);
-          if (v === undefined) {
-            const e = new NixError('missing-attribute', `attribute '${n}' missing`);
-            e.addTrace(`while evaluating the module argument \`${n}' in "${key}":`);
+          try {
+            try {
+              const a = ctx.moduleArgs();
+              const v = a.get(n);
+              if (v === undefined) throw new NixError('missing-attribute', `attribute '${n}' missing`);
+              return force(v);
+            } catch (e) {
+              if (e instanceof NixError) {
+                e.addTrace(`noting that argument \`${n}\` is not externally provided, so querying \`_module.args\` instead, requiring \`config\``);
+              }
+              throw e;
+            }
+          } catch (e) {
+            if (e instanceof NixError) e.addTrace(`while evaluating the module argument \`${n}' in "${key}":`);
             throw e;
           }
-          return force(v);
         }, undefined),
       );
     }
@@ -89,6 +99,9 @@ function applyModuleArgs(ctx: CollectContext, f: Value, key: string): Value {
 function unify(file: string, key: string, m: Attrs): Module {
   const fileOf = m.get('_file');
   const file2 = fileOf !== undefined ? strValue(fileOf) : file;
+  const clsL = m.get('_class');
+  const clsV = clsL === undefined ? null : force(clsL);
+  const cls = clsV === null ? null : strValue(clsV);
   const freeformType = m.get('freeformType');
   if (m.has('config') || m.has('options')) {
     const bad = m.keys().filter((k) => !FULL_ALLOWED.has(k));
@@ -98,11 +111,11 @@ function unify(file: string, key: string, m: Attrs): Module {
         `Module \`${key}' has an unsupported attribute \`${bad[0]}'. This is caused by introducing a top-level \`config' or \`options' attribute. Add configuration attributes immediately on the top level instead, or move all of them (namely: ${bad.join(' ')}) into the explicit \`config' attribute.`,
       );
     }
-    return { key, file: file2, options: m.get('options') ?? Attrs.empty(), config: m.get('config') ?? Attrs.empty(), freeformType, meta: m.get('meta') };
+    return { key, file: file2, options: m.get('options') ?? Attrs.empty(), config: m.get('config') ?? Attrs.empty(), freeformType, meta: m.get('meta'), class: cls };
   }
   const cfg = new Map<string, Lazy>();
   for (const [k, v] of m.map) if (!SHORTHAND_RESERVED.has(k)) cfg.set(k, v);
-  return { key, file: file2, options: Attrs.empty(), config: new Attrs(cfg, m.pos), freeformType };
+  return { key, file: file2, options: Attrs.empty(), config: new Attrs(cfg, m.pos), freeformType, class: cls };
 }
 
 function loadNode(ctx: CollectContext, m: Lazy, parentFile: string, anonKey: string): Node {
@@ -115,7 +128,10 @@ function loadNode(ctx: CollectContext, m: Lazy, parentFile: string, anonKey: str
     key = p;
     v = importFile(p);
   }
-  if (isCallable(v)) v = applyModuleArgs(ctx, v, key);
+  if (isCallable(v)) {
+    v = applyModuleArgs(ctx, v, key);
+    if (!(v instanceof Attrs)) throw new NixError('throw', `module ${file} (${key}) does not look like a module.`);
+  }
   if (!(v instanceof Attrs)) {
     throw new NixError('throw', `Module \`${key}' is of type ${typeOf(v)}, expected an attribute set or a function`);
   }
@@ -144,30 +160,85 @@ function loadNode(ctx: CollectContext, m: Lazy, parentFile: string, anonKey: str
   const k = v.get('key');
   if (k !== undefined) key = strValue(k);
   const mod = unify(file, key, v);
+  if (ctx.class != null && mod.class != null && mod.class !== ctx.class) {
+    const q = (x: string) => JSON.stringify(x).replace(/\$\{/g, '\\${');
+    throw new NixError(
+      'throw',
+      `The module \`${mod.file}\` (class: ${q(mod.class)}) cannot be imported into a module evaluation that expects class ${q(ctx.class)}.\n\n` +
+        'Help:\n' +
+        '- Ensure that you are importing the correct module.\n' +
+        `- Verify that the module's \`_class\`, ${q(mod.class)} matches the expected \`class\` ${q(ctx.class)}.\n` +
+        '- If you are using a custom class, make sure it is correctly defined and used consistently across your modules.\n',
+    );
+  }
   const disabled = v.has('disabledModules') ? forceList(v.get('disabledModules')!) : [];
   const imports = v.has('imports') ? forceList(v.get('imports')!) : [];
   const children = imports.map((im, i) => loadNode(ctx, im, mod.file, `${key}:anon-${i + 1}`));
-  return { key, module: mod, disabled, children };
+  return { key, module: mod, disabled: disabled.map((d) => ({ file: mod.file, item: d })), children };
 }
 
-function disabledKey(ctx: CollectContext, d: Lazy): string {
+/** isConvertibleWithToString (lib/strings.nix): string-like values, null, ints, floats, bools, lists of such. */
+function convertibleWithToString(v: Value): boolean {
+  if (isString(v) || v instanceof NixPath || v === null || typeof v === 'boolean' || isInt(v) || v instanceof NixFloat) return true;
+  if (v instanceof Attrs) return v.has('__toString') || v.has('outPath');
+  if (Array.isArray(v)) return v.every((x) => convertibleWithToString(force(x)));
+  return false;
+}
+
+function toStr(v: Value): string {
+  const s = coerceToString(v, { coerceMore: true, copyToStore: false });
+  return typeof s === 'string' ? s : s.s;
+}
+
+function disabledKey(ctx: CollectContext, file: string, d: Lazy): string {
   const v = force(d);
-  if (v instanceof NixPath) return v.path;
   if (isString(v)) {
     const s = strOf(v);
     if (s.startsWith('/')) return s;
     return (ctx.modulesPath ?? '') + '/' + s;
   }
+  if (convertibleWithToString(v)) {
+    const s = toStr(v);
+    if (v instanceof Attrs && v.has('key')) {
+      const k = strValue(v.get('key')!);
+      if (k !== s) {
+        throw new NixError(
+          'throw',
+          `Module \`${file}\` contains a disabledModules item that is an attribute set that can be converted to a string (${s}) but also has a \`.key\` attribute (${k}) with a different value. This makes it ambiguous which module should be disabled.`,
+        );
+      }
+    }
+    return s;
+  }
   if (v instanceof Attrs && v.has('key')) return strValue(v.get('key')!);
-  throw new NixError('throw', `Each disabledModules item must be a path, string, or a attribute set with a key attribute, or a value supported by toString. However, one of the disabledModules items is of type ${typeOf(v)}.`);
+  if (v instanceof Attrs) {
+    throw new NixError(
+      'throw',
+      `Module \`${file}\` contains a disabledModules item that is an attribute set, presumably a module, that does not have a \`key\` attribute. This means that the module system doesn't have any means to identify the module that should be disabled. Make sure that you've put the correct value in disabledModules: a string path relative to modulesPath, a path value, or an attribute set with a \`key\` attribute.`,
+    );
+  }
+  throw new NixError(
+    'throw',
+    `Each disabledModules item must be a path, string, or a attribute set with a key attribute, or a value supported by toString. However, one of the disabledModules items in \`${file}\` is none of that, but is of type ${typeOf(v)}.`,
+  );
 }
 
 /** Collects the modules of an evaluation, in the order nixpkgs' collectModules gives. */
 export function collectModules(ctx: CollectContext, roots: Lazy[], rootFile: string): Module[] {
+  return collectModulesWithGraph(ctx, roots, rootFile).modules;
+}
+
+const isInternalKey = (k: string) => k === 'lib/modules.nix' || k.startsWith('nixling-lib-modules');
+
+/**
+ * collectModules plus nixpkgs' `graph`: per top-level module (lib's internal ones left out)
+ * `{ key; file; imports = [ …same for each import… ]; disabled; }`, computed when forced.
+ */
+export function collectModulesWithGraph(ctx: CollectContext, roots: Lazy[], rootFile: string): { modules: Module[]; graph: Lazy } {
   const nodes = roots.map((m, i) => loadNode(ctx, m, rootFile, `:anon-${i + 1}`));
   const disabled = new Set<string>();
   const walk = (n: Node) => {
-    for (const d of n.disabled) disabled.add(disabledKey(ctx, d));
+    for (const d of n.disabled) disabled.add(disabledKey(ctx, d.file, d.item));
     n.children.forEach(walk);
   };
   nodes.forEach(walk);
@@ -181,5 +252,15 @@ export function collectModules(ctx: CollectContext, roots: Lazy[], rootFile: str
     out.push(n.module);
     for (const c of n.children) if (!disabled.has(c.key)) queue.push(c);
   }
-  return out;
+  const toGraph = (n: Node): Value =>
+    new Attrs(
+      new Map<string, Lazy>([
+        ['disabled', disabled.has(n.key)],
+        ['file', n.module.file],
+        ['imports', new Thunk(() => n.children.map(toGraph), undefined)],
+        ['key', n.key],
+      ]),
+    );
+  const graph = new Thunk(() => nodes.filter((n) => !isInternalKey(n.key)).map(toGraph), undefined);
+  return { modules: out, graph };
 }

@@ -13,10 +13,10 @@
 import { NixError } from '../eval/errors';
 import { AttrPos, Attrs, Lazy, Thunk, Value, force, attrsFrom, typeOf } from '../eval/value';
 import { callFunction, callFunction1 } from '../eval/runtime';
-import { collectModules, CollectContext, Module } from './collect';
+import { collectModulesWithGraph, CollectContext, Module } from './collect';
 import { Decl, evalOption, isOptionValue } from './options';
 import { Def, pushDownProperties } from './properties';
-import { forceAttrs, forceList, showDefs, showOption, strValue } from './util';
+import { forceAttrs, forceList, levenshtein, setPrettyLib, showDefs, showOption, strValue } from './util';
 
 interface CfgMod {
   file: string;
@@ -54,12 +54,12 @@ function memo<T>(f: () => T): () => T {
 }
 
 function buildLevel(ctx: TreeContext, prefix: string[], decls: Decl[], getConfigs: () => CfgMod[]): Level {
-  const declsByName = new Map<string, { file: string; value: Value; pos?: AttrPos }[]>();
+  const declsByName = new Map<string, { file: string; value: Lazy; pos?: AttrPos }[]>();
   for (const d of decls) {
     for (const [name, v] of d.options.map) {
       let list = declsByName.get(name);
       if (!list) declsByName.set(name, (list = []));
-      list.push({ file: d.file, value: force(v), pos: d.options.posOf(name) });
+      list.push({ file: d.file, value: v, pos: d.options.posOf(name) });
     }
   }
   const defsByName = memo(() => {
@@ -93,9 +93,18 @@ function buildLevel(ctx: TreeContext, prefix: string[], decls: Decl[], getConfig
   });
   const optionsMap = new Map<string, Lazy>();
   const configMap = new Map<string, Lazy>();
-  const children: (() => Level)[] = [];
-  for (const [name, list] of declsByName) {
+  interface Resolved {
+    option?: Thunk;
+    child?: () => Level;
+  }
+  // Each name is classified (option or sub-tree) only when used: declarations may depend on config.
+  const resolve = (name: string, rawList: { file: string; value: Lazy; pos?: AttrPos }[]): Resolved => {
     const loc = [...prefix, name];
+    const list: { file: string; value: Value; pos?: AttrPos }[] = rawList.map((d) => ({ ...d, value: force(d.value) }));
+    const badTag = list.find((d) => d.value instanceof Attrs && d.value.has('_type') && !isOptionValue(d.value));
+    if (badTag !== undefined) {
+      throw declarationTypeError(loc, strValue((badTag.value as Attrs).get('_type')!), badTag.file);
+    }
     const opts = list.filter((d) => isOptionValue(d.value));
     if (opts.length > 0) {
       if (opts.length < list.length) {
@@ -106,17 +115,19 @@ function buildLevel(ctx: TreeContext, prefix: string[], decls: Decl[], getConfig
         if (!allSubmodules) {
           const o = opts[0];
           const t = (o.value as Attrs).get('type');
-          const tname = t !== undefined ? strValue(forceAttrs(t).get('description') ?? forceAttrs(t).get('name')!) : 'unspecified value';
+          const descL = t !== undefined ? forceAttrs(t).get('description') : undefined;
+          const tname = descL !== undefined ? strValue(descL) : '<no description>';
           const subs = list.filter((d) => !isOptionValue(d.value));
+          const lines = subs
+            .flatMap((sub) => {
+              const names = sub.value instanceof Attrs ? sub.value.keys() : [];
+              return names.map((n) => `- option(s) with prefix \`${showOption([...loc, n])}' in module \`${sub.file}'`);
+            })
+            .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
           throw new NixError(
             'throw',
             `The option \`${showOption(loc)}' in module \`${o.file}' would be a parent of the following options, but its type \`${tname}' does not support nested options.\n` +
-              subs
-                .map((sub) => {
-                  const names = sub.value instanceof Attrs ? sub.value.keys() : [];
-                  return names.map((n) => `- option(s) with prefix \`${showOption([...loc, n])}' in module \`${sub.file}'`).join('\n');
-                })
-                .join('\n'),
+              lines.join('\n'),
           );
         }
         for (let i = 0; i < list.length; i++) {
@@ -134,18 +145,16 @@ function buildLevel(ctx: TreeContext, prefix: string[], decls: Decl[], getConfig
             undefined,
           );
           const decl = attrsFrom({ _type: 'option', type });
-          list[i] = { file: d.file, value: decl };
-          opts.push(list[i]);
+          list[i] = { file: d.file, value: decl, pos: d.pos };
         }
       }
       // Declarations are merged when the option is first used (type conflicts surface there).
-      const optDecls = opts.map((d) => ({ file: d.file, options: d.value as Attrs, pos: d.pos }));
+      const optDecls = list.map((d) => ({ file: d.file, options: d.value as Attrs, pos: d.pos }));
       const option = new Thunk(
         () => evalOption(loc, optDecls, () => defsByName().raw.get(name) ?? [], ctx.unspecified),
         undefined,
       );
-      optionsMap.set(name, option);
-      configMap.set(name, new Thunk(() => force((option.force() as Attrs).get('value')!), undefined));
+      return { option };
     } else {
       const subDecls: Decl[] = list.map((d) => {
         if (!(d.value instanceof Attrs)) {
@@ -157,21 +166,65 @@ function buildLevel(ctx: TreeContext, prefix: string[], decls: Decl[], getConfig
         return { file: d.file, options: d.value };
       });
       const child = memo(() => buildLevel(ctx, loc, subDecls, () => defsByName().pushed(name)));
-      children.push(child);
-      optionsMap.set(name, new Thunk(() => child().options, undefined));
-      configMap.set(name, new Thunk(() => child().config, undefined));
+      return { child };
     }
+  };
+  const resolved = new Map<string, () => Resolved>();
+  for (const [name, list] of declsByName) {
+    const r = memo(() => resolve(name, list));
+    resolved.set(name, r);
+    optionsMap.set(name, new Thunk(() => {
+      const x = r();
+      return x.option ? x.option.force() : x.child!().options;
+    }, undefined));
+    configMap.set(name, new Thunk(() => {
+      const x = r();
+      return x.option ? force((x.option.force() as Attrs).get('value')!) : x.child!().config;
+    }, undefined));
   }
   const unmatched = (): Unmatched[] => {
-    const out: Unmatched[] = [];
+    // By name (as nixpkgs' attrset of unmatched definitions): sub-trees' and this level's.
+    const byName = new Map<string, Unmatched[]>();
     for (const [name, defs] of defsByName().raw) {
       if (declsByName.has(name)) continue;
-      for (const d of defs) out.push({ ...d, prefix: [...prefix, name].slice(ctx.baseLen) });
+      byName.set(name, defs.map((d) => ({ ...d, prefix: [...prefix, name].slice(ctx.baseLen) })));
     }
-    for (const c of children) out.push(...c().unmatched());
-    return out;
+    const raw = defsByName().raw;
+    if (raw.size === 0) return [];
+    for (const [name, r] of resolved) {
+      const x = r();
+      if (x.child && raw.has(name)) {
+        const u = x.child().unmatched();
+        if (u.length) byName.set(name, u);
+      }
+    }
+    const names = [...byName.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return names.flatMap((n) => byName.get(n)!);
   };
   return { options: new Attrs(optionsMap), config: new Attrs(configMap), unmatched };
+}
+
+function escapeNixIdentifier(s: string): string {
+  return /^[a-zA-Z_][a-zA-Z0-9_'-]*$/.test(s) ? s : JSON.stringify(s).replace(/\$\{/g, '\\${');
+}
+
+/** nixpkgs' throwDeclarationTypeError: a `_type`d value other than an option in `options`. */
+function declarationTypeError(loc: string[], tag: string, file: string): NixError {
+  const name = escapeNixIdentifier(loc[loc.length - 1]);
+  const comment = loc.length > 1 ? `\n    # ${showOption(loc)}` : '';
+  const paragraphs = [`In module ${file}: expected an option declaration at option path \`${showOption(loc)}\` but got an attribute set with type ${tag}`];
+  if (tag === 'option-type') {
+    paragraphs.push(
+      'When declaring an option, you must wrap the type in a `mkOption` call. It should look somewhat like:\n' +
+        `    ${comment}\n` +
+        `    ${name} = lib.mkOption {\n` +
+        '      description = ...;\n' +
+        `      type = <the type you wrote for ${name}>;\n` +
+        '      ...\n' +
+        '    };\n',
+    );
+  }
+  return new NixError('throw', paragraphs.join('\n\n'));
 }
 
 function freeformTypeOf(config: Attrs): Attrs | null {
@@ -208,6 +261,61 @@ function recursiveUpdate(l: Attrs, r: Attrs): Attrs {
   return new Attrs(m);
 }
 
+const INFINITE_RECURSION_HINT =
+  'if you get an infinite recursion here, you probably reference `config` in `imports`. If you are trying to achieve a conditional import behavior dependent on `config`, consider importing unconditionally, and using `mkEnableOption` and `mkIf` to control its effect.';
+
+/** nixpkgs' checkUnmatched message: "does not exist", typo suggestions, declaration hints. */
+function unmatchedError(prefix: string[], first: Unmatched, options: Attrs): NixError {
+  const optText = showOption([...prefix, ...first.prefix]);
+  let defText: string;
+  try {
+    defText = showDefs([first]);
+  } catch (e) {
+    if (e instanceof NixError) {
+      e.addTrace(`while evaluating a definition from \`${first.file}'`);
+      e.addTrace(`while evaluating the error message for definitions for \`${optText}', which is an option that does not exist`);
+    }
+    throw e;
+  }
+  const absParent = [...prefix, ...first.prefix.slice(0, -1)];
+  const parent = first.prefix.slice(0, -1);
+  let node: Value = options;
+  for (const p of parent) {
+    const next: Lazy | undefined = node instanceof Attrs ? node.get(p) : undefined;
+    if (next === undefined) {
+      node = Attrs.empty();
+      break;
+    }
+    node = force(next);
+  }
+  let candidates = node instanceof Attrs ? node.keys() : [];
+  if (parent.length === 0) candidates = candidates.filter((n) => n !== '_module');
+  const bad = first.prefix[first.prefix.length - 1];
+  let scored = candidates.map((n) => ({ n, d: levenshtein(bad, n) }));
+  if (candidates.length >= 100) scored = scored.filter((x) => x.d <= 2);
+  const suggestions = scored
+    .map((x, i) => ({ ...x, i }))
+    .sort((a, b) => a.d - b.d || a.i - b.i)
+    .slice(0, 3)
+    .map((x) => '`' + showOption([...absParent, x.n]) + "'");
+  let suggestion = '';
+  if (suggestions.length === 1) suggestion = `\n\nDid you mean ${suggestions[0]}?`;
+  else if (suggestions.length > 1) suggestion = `\n\nDid you mean ${suggestions.slice(0, -1).join(', ')} or ${suggestions[suggestions.length - 1]}?`;
+  const baseMsg = `The option \`${optText}' does not exist. Definition values:${defText}${suggestion}`;
+  const names = options.keys();
+  if (names.length === 1 && names[0] === '_module') {
+    const optionName = showOption(prefix);
+    if (optionName === '') {
+      return new NixError('throw', `${baseMsg}\n\nIt seems as if you're trying to declare an option by placing it into \`config' rather than \`options'!\n`);
+    }
+    return new NixError(
+      'throw',
+      `${baseMsg}\n\nHowever there are no options defined in \`${optionName}'. Are you sure you've\ndeclared your options properly? This can happen if you e.g. declared your options in \`types.submodule'\nunder \`config' rather than \`options'.\n`,
+    );
+  }
+  return new NixError('throw', baseMsg);
+}
+
 export interface EvalResult {
   options: Lazy;
   config: Lazy;
@@ -222,10 +330,14 @@ export interface EvalResult {
 export function evalModulesCore(argsL: Lazy): Value {
   const args = forceAttrs(argsL);
   const lib = args.get('lib')!;
-  const modules = forceList(args.get('modules')!);
+  // `internalModules` (lib's own `_module` declarations) come after the user's modules, as
+  // in nixpkgs, so anonymous user modules are numbered from `:anon-1`.
+  const modules = [...forceList(args.get('modules')!), ...(args.has('internalModules') ? forceList(args.get('internalModules')!) : [])];
   const specialArgs = args.has('specialArgs') ? forceAttrs(args.get('specialArgs')!) : Attrs.empty();
   const prefix = args.has('prefix') ? forceList(args.get('prefix')!).map((p) => strValue(p)) : [];
   const classL = args.get('class') ?? null;
+  const classV = classL === null ? null : force(classL);
+  setPrettyLib(lib);
 
   let level: Level | undefined;
   const getLevel = (): Level => {
@@ -234,9 +346,18 @@ export function evalModulesCore(argsL: Lazy): Value {
   };
   const internalConfig = new Thunk(() => withFreeform(getLevel()), undefined);
   const options = new Thunk(() => getLevel().options, undefined);
+  // The `config` modules receive: nixpkgs wraps it in addErrorContext with this hint.
+  const configArg = new Thunk(() => {
+    try {
+      return force(internalConfig);
+    } catch (e) {
+      if (e instanceof NixError) e.addTrace(INFINITE_RECURSION_HINT);
+      throw e;
+    }
+  }, undefined);
   const baseMap = new Map<string, Lazy>([
     ['lib', lib],
-    ['config', internalConfig],
+    ['config', configArg],
     ['options', options],
     ['specialArgs', specialArgs],
     ['_class', classL],
@@ -246,13 +367,15 @@ export function evalModulesCore(argsL: Lazy): Value {
   const mp = specialArgs.get('modulesPath');
   const cctx: CollectContext = {
     baseArgs: new Attrs(baseMap),
-    moduleArgs: () => forceAttrs(forceAttrs(forceAttrs(internalConfig).get('_module')!).get('args')!),
+    moduleArgs: () => forceAttrs(forceAttrs(forceAttrs(configArg).get('_module')!).get('args')!),
     modulesPath: mp !== undefined ? strValue(mp) : undefined,
+    class: classV === null ? undefined : strValue(classV),
     prefix,
   };
   // nixpkgs merges the collected modules in reverse order (definitions and declarations
   // of later modules come first).
-  const collected: Module[] = collectModules(cctx, modules, '<unknown-file>').reverse();
+  const collectedAll = collectModulesWithGraph(cctx, modules, '<unknown-file>');
+  const collected: Module[] = collectedAll.modules.reverse();
   const decls: Decl[] = collected.map((m) => ({ file: m.file, options: forceAttrs(m.options) }));
   const configs = memo(() => {
     const out: CfgMod[] = [];
@@ -290,17 +413,11 @@ export function evalModulesCore(argsL: Lazy): Value {
     }
     if (check && freeformTypeOf(lv.config) === null) {
       const un = lv.unmatched();
-      if (un.length) {
-        const first = un[0];
-        throw new NixError(
-          'throw',
-          `The option \`${showOption([...prefix, ...first.prefix])}' does not exist. Definition values:${showDefs([first])}`,
-        );
-      }
+      if (un.length) throw unmatchedError(prefix, un[0], forceAttrs(options));
     }
     const m = new Map(internal.map);
     m.delete('_module');
     return new Attrs(m);
   }, undefined);
-  return attrsFrom({ options, config, _internalConfig: internalConfig });
+  return attrsFrom({ options, config, _internalConfig: internalConfig, graph: collectedAll.graph });
 }

@@ -15,6 +15,7 @@ import { Attrs, Lazy, Thunk, Value, force, attrsFrom } from '../eval/value';
 import { callFunction, callFunction1 } from '../eval/runtime';
 import { Def, dischargeProperties, filterOverrides, markerOf, sortProperties } from './properties';
 import { showDefs, showOption, strValue } from './util';
+import { v2CheckedAndMerged } from './types-v2';
 
 export interface Merged {
   /** Definitions after discharge, filtering and sorting (values unwrapped). */
@@ -22,6 +23,7 @@ export interface Merged {
   highestPrio: number;
   isDefined: boolean;
   value: Lazy;
+  valueMeta: Lazy;
 }
 
 export function defsToNix(defs: Def[]): Value {
@@ -51,8 +53,17 @@ export function mergeDefinitions(loc: string[], type: Attrs, defs: Def[]): Merge
   const { values, highestPrio } = filterOverrides(discharged);
   const defsFinal = sortProperties(values);
   const isDefined = defsFinal.length > 0;
-  const value = new Thunk(() => mergedValue(loc, type, defsFinal), undefined);
-  return { defsFinal, highestPrio, isDefined, value };
+  let v2: ReturnType<typeof v2CheckedAndMerged> | undefined;
+  const getV2 = () => (v2 === undefined ? (v2 = isDefined ? v2CheckedAndMerged(loc, type, defsFinal) : null) : v2);
+  const value = new Thunk(() => {
+    const r = getV2();
+    return r ? force(r.value) : mergedValue(loc, type, defsFinal);
+  }, undefined);
+  const valueMeta = new Thunk(() => {
+    const r = getV2();
+    return r ? force(r.valueMeta) : Attrs.empty();
+  }, undefined);
+  return { defsFinal, highestPrio, isDefined, value, valueMeta };
 }
 
 function mergedValue(loc: string[], type: Attrs, defs: Def[]): Value {

@@ -75,7 +75,30 @@ export function mergeOptionDecls(loc: string[], decls: Decl[]): { fields: Map<st
 /** The option attrset for `loc`, given its declarations and (lazily) its raw definitions. */
 export function evalOption(loc: string[], decls: Decl[], getDefs: () => Def[], unspecified: () => Lazy): Attrs {
   const { fields, declarations } = mergeOptionDecls(loc, decls);
-  const typeL = fields.get('type') ?? new Thunk(unspecified as any, undefined);
+  const rawTypeL = fields.get('type');
+  // fixupOptionType: a type with sub-modules is rebuilt from every declaration's sub-modules,
+  // each wrapped in setDefaultModuleLocation (later declarations first, as nixpkgs folds).
+  const typeL: Lazy =
+    rawTypeL === undefined
+      ? new Thunk(unspecified as any, undefined)
+      : new Thunk(() => {
+          const t = force(rawTypeL) as Attrs;
+          const gsm = t.get('getSubModules');
+          if (gsm === undefined || force(gsm) === null) return t;
+          let subs: Lazy[] = [];
+          for (const d of decls) {
+            const dt = d.options.get('type');
+            if (dt === undefined) continue;
+            const g = (force(dt) as Attrs).get('getSubModules');
+            const gv = g === undefined ? null : force(g);
+            if (gv === null) continue;
+            const wrapped = (gv as Lazy[]).map((m) => attrsFrom({ _file: d.file, imports: [m] }) as Lazy);
+            subs = [...wrapped, ...subs];
+          }
+          const subst = t.get('substSubModules');
+          if (subst === undefined || subs.length === 0) return t;
+          return force(callFunction1(force(subst), subs));
+        }, undefined);
   let merged: Merged | undefined;
   const getMerged = (): Merged => {
     if (merged) return merged;
@@ -118,5 +141,6 @@ export function evalOption(loc: string[], decls: Decl[], getDefs: () => Def[], u
   m.set('definitions', lazy(() => getMerged().defsFinal.map((d) => d.value)));
   m.set('files', lazy(() => getMerged().defsFinal.map((d) => d.file)));
   m.set('definitionsWithLocations', lazy(() => defsToNix(getMerged().defsFinal)));
+  m.set('valueMeta', lazy(() => force(getMerged().valueMeta)));
   return new Attrs(m);
 }

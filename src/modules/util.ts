@@ -3,7 +3,9 @@
  * text helpers of nixpkgs lib/options.nix used in error messages (showOption, showFiles,
  * showDefs).
  */
-import { Attrs, Lazy, Value, force, typeOf as valueTypeOf, strOf, isString, NixPath } from '../eval/value';
+import { Attrs, Lazy, Value, attrsFrom, force, typeOf as valueTypeOf, strOf, isString, NixPath } from '../eval/value';
+import { NixError } from '../eval/errors';
+import { callFunction } from '../eval/runtime';
 import { forceAttrs as rtForceAttrs, forceList as rtForceList } from '../eval/runtime';
 import { printValue, errorPrintOptions } from '../eval/print';
 
@@ -31,21 +33,66 @@ export function showFiles(files: string[]): string {
   return files.map((f) => '`' + f + "'").join(' and ');
 }
 
-/** showDefs: `\n- In \`FILE': VALUE` per definition. */
+/** The `lib` whose generators.toPretty renders definition values (set by evalModules). */
+let prettyLib: Lazy | undefined;
+export function setPrettyLib(lib: Lazy): void {
+  prettyLib = lib;
+}
+
+/**
+ * Renders a value as nixpkgs' showDefs does: `lib.generators.toPretty` under
+ * `withRecursion { depthLimit = 10; throwOnDepthLimit = false; }` (falls back to the
+ * evaluator's printer without a lib). null when evaluating the value fails catchably
+ * (tryEval semantics: abort and other errors propagate).
+ */
+function prettyValue(v: Lazy): string | null {
+  try {
+    if (prettyLib !== undefined) {
+      const gen = forceAttrs(forceAttrs(prettyLib).get('generators')!);
+      const wr = gen.get('withRecursion');
+      const tp = gen.get('toPretty');
+      if (wr !== undefined && tp !== undefined) {
+        const limited = callFunction(force(wr), [attrsFrom({ depthLimit: 10, throwOnDepthLimit: false }), v]);
+        const s = force(callFunction(force(tp), [Attrs.empty(), limited]));
+        return isString(s) ? strOf(s) : String(s);
+      }
+    }
+    return printValue(v, errorPrintOptions);
+  } catch (e) {
+    if (e instanceof NixError && e.catchable) return null;
+    throw e;
+  }
+}
+
+/** showDefs: `\n- In \`FILE': VALUE` per definition (first 5 lines of the value). */
 export function showDefs(defs: { file: string; value: Lazy }[]): string {
   return defs
     .map((d) => {
-      let shown: string;
-      try {
-        shown = printValue(d.value, errorPrintOptions);
-      } catch {
-        shown = '<error>';
+      const shown = prettyValue(d.value);
+      let result = '';
+      if (shown !== null) {
+        const lines = shown.split('\n');
+        const value = [...lines.slice(0, 5), ...(lines.length > 5 ? ['...'] : [])].join('\n    ');
+        result = lines.length > 1 ? ':\n    ' + value : ': ' + value;
       }
-      if (shown.includes('\n')) shown = '\n    ' + shown.split('\n').join('\n    ');
-      else shown = ' ' + shown;
-      return "\n- In `" + d.file + "':" + shown;
+      return '\n- In `' + d.file + "'" + result;
     })
     .join('');
+}
+
+/** lib.strings.levenshtein: edit distance between two strings. */
+export function levenshtein(a: string, b: string): number {
+  const A = [...a];
+  const B = [...b];
+  let prev = Array.from({ length: B.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= A.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= B.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (A[i - 1] === B[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[B.length];
 }
 
 export function getOr(a: Attrs, name: string, dflt: Lazy): Lazy {

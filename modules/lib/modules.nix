@@ -39,13 +39,15 @@ let
     let
       core = native.evalModules {
         inherit lib prefix specialArgs class;
-        modules = [ (internalModule prefix) {
+        inherit modules;
+        # lib's own `_module` modules go after the user's, as in nixpkgs (keys count from :anon-1).
+        internalModules = [ (internalModule prefix) {
           _file = "lib/modules.nix"; key = "nixling-lib-modules-args";
           config._module = { inherit args; specialArgs = specialArgs; check = lib.mkDefault check; };
         } {
           _file = "lib/modules.nix"; key = "nixling-lib-modules-extend";
           config._module.args = { inherit extendModules; moduleType = type; };
-        } ] ++ modules;
+        } ];
       };
       extendModules = extendArgs@{ modules ? [ ], specialArgs ? { }, prefix ? [ ] }:
         evalModules (evalModulesArgs // {
@@ -58,6 +60,7 @@ let
         _type = "configuration";
         inherit (core) options config;
         inherit extendModules type class;
+        inherit (core) graph;
         _module = core._internalConfig._module;
       };
     in result;

@@ -19,6 +19,7 @@ import { abortBuilds, BuildError, parseTarget, Realiser } from '../store/realise
 import { collectDerivations } from './derivations';
 import { findAlongAttrPath, parseArgs } from './instantiate';
 import { reportError, writeErr, writeOut } from './output';
+import { resolveConfigFile, systemExprText } from '../system/configuration';
 
 /** Removes --store ROOT / --store-dir DIR / --state-dir DIR from argv; returns the store options. */
 export function extractStoreOptions(argv: string[], readOnly: boolean): { opts: StoreOptions; rest: string[] } {
@@ -114,10 +115,25 @@ function parseBuildArgs(argv: string[]): BuildOptions {
 
 /** Evaluates the inputs the way nix-build does and returns the derivations (`DRV` / `DRV!OUT`). */
 function evaluateTargets(argv: string[]): string[] {
-  const o = parseArgs(argv);
+  // -c FILE: a system configuration; its toplevel is what is built.
+  const config: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '-c' || argv[i] === '--configuration') {
+      if (i + 1 >= argv.length) throw new NixError('eval', `flag '${argv[i]}' requires an argument`);
+      config.push(argv[++i]);
+    } else rest.push(argv[i]);
+  }
+  const o = parseArgs(rest);
   const cwd = process.cwd();
   const exprs = [];
-  if (o.exprs.length) {
+  if (config.length) {
+    if (o.files.length || o.exprs.length) throw new NixError('eval', "'-c FILE' builds a system configuration; it cannot be combined with FILE or -E");
+    for (const c of config) {
+      const file = resolveConfigFile(c, cwd);
+      exprs.push(parseSource(Buffer.from(`(${systemExprText(file)}).system`, 'utf8').toString('latin1'), '\xc2\xabstring\xc2\xbb', cwd, false));
+    }
+  } else if (o.exprs.length) {
     for (const e of o.exprs) exprs.push(parseSource(Buffer.from(e, 'utf8').toString('latin1'), '\xc2\xabstring\xc2\xbb', cwd, false));
   } else {
     for (const f of o.files.length ? o.files : ['./default.nix']) {

@@ -30,7 +30,9 @@ commands:
   parse FILE...            parse Nix files (- for standard input); --json prints the AST
   instantiate [OPTS] FILE  a drop-in for nix-instantiate (--parse, --eval, --strict, --json, --xml, -A, --arg, …)
   eval [FILE | -E EXPR]    evaluate strictly and print the value (-A PATH, --json)
-  build [FILE | -E EXPR]   build derivations like nix-build (-A, --arg, -o LINK, --dry-run, -j N, --store ROOT, --store-dir DIR)
+  build [FILE | -E EXPR | -c CONFIG]
+                           build derivations like nix-build (-A, --arg, -o LINK, --dry-run, -j N, --store ROOT, --store-dir DIR);
+                           -c CONFIG builds a system configuration's toplevel
   path-info [-r] [-s] PATH a store path's references (-r: closure), with sizes (-s, -S)
   gc [--dry-run]           delete store paths no root (result links, generations) reaches
   log PATH                 show the build log of a derivation or of the path it built

@@ -22,6 +22,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { builderEnv, runBuilder } from './builder';
 import { nativeBuilder, nativeBuilderNames } from './builtins-registry';
+import './native/index';
 import { Derivation, DerivationOutput, outputPathOf } from './derivation';
 import { hashFile, hashPath, fsPath } from './nar';
 import { lockAll, Lock } from './lock';

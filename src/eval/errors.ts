@@ -105,8 +105,9 @@ export interface RenderOptions {
 export function renderError(err: NixError, opts: RenderOptions = { showTrace: false }): string {
   const frames = opts.showTrace ? [...err.trace].reverse() : [];
   if (frames.length === 0) {
-    if (!err.pos) return `error: ${err.message}`;
-    return `error: ${err.message}\n       at ${showPos(err.pos)}:\n${excerpt(err.pos, '        ')}`;
+    const msg = indentLines(err.message, '       ');
+    if (!err.pos) return `error: ${msg}`;
+    return `error: ${msg}\n       at ${showPos(err.pos)}:\n${excerpt(err.pos, '        ')}`;
   }
   const parts: string[] = ['error:'];
   for (const f of frames) {
@@ -114,10 +115,15 @@ export function renderError(err: NixError, opts: RenderOptions = { showTrace: fa
     if (f.pos) s += `\n         at ${showPos(f.pos)}:\n${excerpt(f.pos, '        ')}`;
     parts.push(s + '\n');
   }
-  let s = `       error: ${err.message}`;
+  let s = `       error: ${indentLines(err.message, '              ')}`;
   if (err.pos) s += `\n       at ${showPos(err.pos)}:\n${excerpt(err.pos, '        ')}`;
   parts.push(s);
   return parts.join('\n');
+}
+
+/** Continuation lines of a multi-line message line up under its first line, as Nix prints them. */
+function indentLines(message: string, indent: string): string {
+  return message.includes('\n') ? message.split('\n').join('\n' + indent) : message;
 }
 
 /** A warning with its position, laid out as Nix prints warnings. */

@@ -19,7 +19,9 @@ export function resolveConfigFile(file: string | undefined, cwd = process.cwd())
   } catch {
     throw new NixError('io', `configuration file '${abs}' does not exist` + (file === undefined ? ' (give one with -c FILE)' : ''));
   }
-  return st.isDirectory() ? path.join(abs, 'default.nix') : abs;
+  if (!st.isDirectory()) return abs;
+  const conf = path.join(abs, 'configuration.nix');
+  return fs.existsSync(conf) ? conf : path.join(abs, 'default.nix');
 }
 
 /** A Nix expression (source text) for a path value naming `abs`. */

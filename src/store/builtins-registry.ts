@@ -4,6 +4,7 @@
  * exists only to say that nixling has no network access.
  */
 import type { Derivation } from './derivation';
+import type { Store } from './store';
 
 export interface NativeBuildContext {
   drvPath: string;
@@ -18,6 +19,8 @@ export interface NativeBuildContext {
   log(text: string): void;
   /** Maps a logical store path to where it physically is. */
   physicalPath(storePath: string): string;
+  /** The store being built into: references and closures of the (valid) inputs. */
+  store: Store;
 }
 
 export type NativeBuilder = (ctx: NativeBuildContext) => Promise<void> | void;

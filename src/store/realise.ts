@@ -276,6 +276,7 @@ export class Realiser {
             buildDir,
             log: (t) => fs.writeSync(logFd, t),
             physicalPath: (p) => store.physicalPath(p),
+            store,
           });
         } catch (e) {
           fs.writeSync(logFd, `error: ${(e as Error).message}\n`);

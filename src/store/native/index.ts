@@ -3,3 +3,4 @@
  * loaded, so the registrations find it initialised).
  */
 import './trivial';
+import '../../oci/builder';

@@ -75,7 +75,7 @@ function buildLevel(ctx: TreeContext, prefix: string[], decls: Decl[], getConfig
       for (const [name, v] of c.config.map) {
         let r = raw.get(name);
         if (!r) raw.set(name, (r = []));
-        r.push({ file: c.file, value: v });
+        r.push({ file: c.file, value: v, pos: c.config.posOf(name) });
       }
     }
     // Pushed-down definitions of a sub-tree, computed when that sub-tree is first used.

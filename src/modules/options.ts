@@ -35,6 +35,23 @@ function declarationPosition(d: Decl): Value {
 
 export const OPTION_DEFAULT_PRIORITY = 1500;
 
+/**
+ * Provenance of an option beyond its Nix-visible attributes (for `nixling option`): its
+ * declarations (with positions) and its raw definitions (before mkIf/mkOverride are
+ * discharged, without the default), each with the position it was written at when known.
+ */
+export interface OptionProvenance {
+  decls: Decl[];
+  definitions: () => Def[];
+}
+
+const provenance = new WeakMap<Attrs, OptionProvenance>();
+
+/** The provenance of an option attrset made by evalOption (undefined for other values). */
+export function optionProvenance(option: Attrs): OptionProvenance | undefined {
+  return provenance.get(option);
+}
+
 export function isOptionValue(v: Value): v is Attrs {
   if (!(v instanceof Attrs)) return false;
   const t = v.get('_type');
@@ -142,5 +159,7 @@ export function evalOption(loc: string[], decls: Decl[], getDefs: () => Def[], u
   m.set('files', lazy(() => getMerged().defsFinal.map((d) => d.file)));
   m.set('definitionsWithLocations', lazy(() => defsToNix(getMerged().defsFinal)));
   m.set('valueMeta', lazy(() => force(getMerged().valueMeta)));
-  return new Attrs(m);
+  const option = new Attrs(m);
+  provenance.set(option, { decls, definitions: getDefs });
+  return option;
 }

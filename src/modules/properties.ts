@@ -12,7 +12,7 @@
  * - sortProperties: stable sort on `order` priority (default 1000), unwrapping `order`.
  */
 import { NixError } from '../eval/errors';
-import { Attrs, Lazy, Thunk, Value, force, attrsFrom, isInt } from '../eval/value';
+import { AttrPos, Attrs, Lazy, Thunk, Value, force, attrsFrom, isInt } from '../eval/value';
 import { forceAttrs, forceList, typeOf as _t } from './util';
 
 export const DEFAULT_PRIORITY = 100;
@@ -63,6 +63,8 @@ export function pushDownProperties(cfg: Lazy): Value[] {
 export interface Def {
   file: string;
   value: Lazy;
+  /** Where the definition was written (the attribute in its module's config), if known. */
+  pos?: AttrPos;
 }
 
 /** dischargeProperties on one definition value: list of values with merge/if removed. */

@@ -10,6 +10,12 @@ import { buildCommand } from './build';
 import { pathInfoCommand } from './path-info';
 import { gcCommand } from './gc';
 import { logCommand } from './log';
+import { optionCommand } from './option';
+import { optionsCommand } from './options';
+import { replCommand } from './repl';
+import { switchCommand } from './switch';
+import { generationsCommand } from './generations';
+import { diffCommand } from './diff';
 import { resolveStoreConfig, setStoreConfig } from '../store/config';
 
 type Command = (argv: string[]) => Promise<number> | number;
@@ -22,6 +28,13 @@ const commands: Record<string, Command> = {
   'path-info': pathInfoCommand,
   gc: gcCommand,
   log: logCommand,
+  option: optionCommand,
+  options: optionsCommand,
+  repl: replCommand,
+  switch: switchCommand,
+  generations: generationsCommand,
+  diff: diffCommand,
+  'stream-image': (argv) => import('./stream-image').then((m) => m.streamImageCommand(argv)), // hidden: run by streamLayeredImage scripts
 };
 
 const usage = `usage: nixling <command> [options]
@@ -36,6 +49,16 @@ commands:
   path-info [-r] [-s] PATH a store path's references (-r: closure), with sizes (-s, -S)
   gc [--dry-run]           delete store paths no root (result links, generations) reaches
   log PATH                 show the build log of a derivation or of the path it built
+  switch [-c FILE]         build, record a generation, install the units into ROOT/etc/systemd/system and
+                           apply the activation plan (--root DIR, --profile DIR, --toplevel PATH, --dry-run, --rollback)
+  generations              list the profile's generations with dates and unit changes (--profile DIR, --json)
+  diff [OLD] [NEW]         what switching would change: options, units, activation plan, images (--json);
+                           each side a configuration file, a built system, a generation number or current
+                           (default: current and ./configuration.nix; one side: compared with current)
+  option [PATH] [-c FILE]  an option's value, type, documentation, declarations and definitions
+                           (file:line, priority, which won) like nixos-option (--json, --depth N)
+  options [-c FILE]        document every option (--json: options.json, --markdown, --json-schema)
+  repl [-c FILE]           a REPL like nix repl with config, options, pkgs and lib in scope
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -56,6 +79,14 @@ export async function main(argv: string[]): Promise<number> {
 export function run(argv: string[]): void {
   // The environment is read per run, never at load: a startup snapshot would freeze it.
   setStoreConfig(resolveStoreConfig());
+  // A closed pipe (`nixling options --json | head`) ends the command quietly, as it does
+  // for other Unix tools, instead of an EPIPE stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   main(argv).then(
     (code) => {
       process.exitCode = code;

@@ -8,7 +8,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as readline from 'node:readline';
+import type * as Readline from 'node:readline';
 import { addNixPathFromEnv } from '../eval/state';
 import { resolveConfigFile } from '../system/configuration';
 import { inspectSystem } from '../system/option-info';
@@ -50,7 +50,7 @@ function handle(session: ReplSession, line: string): { quit: boolean; more: bool
 }
 
 async function runPiped(session: ReplSession): Promise<number> {
-  const rl = readline.createInterface({ input: process.stdin, terminal: false, crlfDelay: Infinity });
+  const rl = readline().createInterface({ input: process.stdin, terminal: false, crlfDelay: Infinity });
   let more = false;
   for await (const line of rl) {
     const r = handleSafely(session, line);
@@ -76,7 +76,7 @@ function handleSafely(session: ReplSession, line: string): { quit: boolean; more
 
 function runInteractive(session: ReplSession): Promise<number> {
   return new Promise((resolve) => {
-    const rl = readline.createInterface({
+    const rl = readline().createInterface({
       input: process.stdin,
       output: process.stdout,
       terminal: true,
@@ -114,4 +114,9 @@ function runInteractive(session: ReplSession): Promise<number> {
       resolve(0);
     });
   });
+}
+
+/** readline is loaded on use: the bundle's load is captured in a V8 startup snapshot. */
+function readline(): typeof Readline {
+  return require('node:readline') as typeof Readline;
 }

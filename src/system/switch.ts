@@ -19,6 +19,7 @@ import { NixError } from '../eval/errors';
 import type { Store } from '../store/store';
 import { toStorePath } from '../store/gc';
 import { ActivationPlan } from './activation-plan';
+import { buildSystem } from './build-system';
 import { resolveConfigFile } from './configuration';
 import { installUnits, readInstalledTree } from './install';
 import {
@@ -55,8 +56,7 @@ export function setSystemBuilder(fn: BuildSystemFn): void {
 }
 
 function getSystemBuilder(): BuildSystemFn {
-  if (!systemBuilder) throw new NixError('eval', 'building a system from a configuration file is not available in this build of nixling');
-  return systemBuilder;
+  return systemBuilder ?? buildSystem;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -7,6 +7,8 @@
  * A system here is a toplevel on disk plus the metadata recorded when it was built
  * (`metadata.options`, the option snapshot; `metadata.images`, image store paths).
  */
+import * as path from 'node:path';
+import { nixlingDataDir } from '../builtins/import';
 import { ActivationPlan, causesOf, OptionChange, pathString, planActivation, PlanEntry } from './activation-plan';
 import { diffUnitTrees, isEmptyTreeDiff, UnitTreeDiff } from './unit-diff';
 import { UnitTree } from './units';
@@ -54,7 +56,7 @@ export function computeSystemDiff(
 ): SystemDiff {
   const options: OptionDiff[] = [];
   if (opts.diffOptions && oldSide.metadata.options !== undefined && newSide.metadata.options !== undefined) {
-    for (const c of opts.diffOptions(oldSide.metadata.options, newSide.metadata.options)) {
+    for (const c of userFacing(opts.diffOptions(oldSide.metadata.options, newSide.metadata.options))) {
       const d: OptionDiff = { path: pathString(c.path), old: c.old, new: c.new };
       if (c.definedAt !== undefined) d.definedAt = c.definedAt;
       options.push(d);
@@ -73,6 +75,25 @@ export function computeSystemDiff(
   const oldImages = new Set(imagesOf(oldSide.metadata));
   const images = imagesOf(newSide.metadata).filter((i) => !oldImages.has(i));
   return { options, units, plan, traced, images };
+}
+
+/**
+ * The option changes a user made: those defined in the user's files. Options whose only
+ * definitions are in nixling's own modules (a unit's text, a generated script) changed as
+ * a consequence and would bury the cause; they are kept only when nothing else changed.
+ */
+function userFacing<T extends { path: unknown; definedAt?: unknown }>(changes: T[]): T[] {
+  const at = (c: T): string[] | undefined => (Array.isArray(c.definedAt) ? (c.definedAt as string[]) : undefined);
+  const ours = path.join(nixlingDataDir(), 'modules') + '/';
+  const isOurs = (c: T) => (at(c) ?? []).length > 0 && at(c)!.every((p) => p.startsWith(ours));
+  const user = changes.filter((c) => (at(c) ?? []).length > 0 && !isOurs(c));
+  return user.length > 0 ? changes.filter((c) => !isOurs(c) && !((at(c) ?? []).length === 0 && isGenerated(c))) : changes;
+}
+
+/** Options with no definition position that are still derived values (e.g. system.build.*). */
+function isGenerated(c: { path?: unknown }): boolean {
+  const p = Array.isArray(c.path) ? c.path.join('.') : String(c.path ?? '');
+  return p.startsWith('system.build.');
 }
 
 function linesOf(tree: UnitTree, unit: string): string[] {

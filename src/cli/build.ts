@@ -126,6 +126,10 @@ function evaluateTargets(argv: string[]): string[] {
   }
   const o = parseArgs(rest);
   const cwd = process.cwd();
+  // With nothing named, a directory holding configuration.nix but no default.nix is a system.
+  if (!config.length && !o.files.length && !o.exprs.length && !fs.existsSync(path.join(cwd, 'default.nix')) && fs.existsSync(path.join(cwd, 'configuration.nix'))) {
+    config.push('configuration.nix');
+  }
   const exprs = [];
   if (config.length) {
     if (o.files.length || o.exprs.length) throw new NixError('eval', "'-c FILE' builds a system configuration; it cannot be combined with FILE or -E");

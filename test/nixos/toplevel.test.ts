@@ -79,9 +79,12 @@ describe('nixling build -c', () => {
     expect(JSON.parse(fs.readFileSync(path.join(top, 'etc-metadata.json'), 'utf8'))).toEqual([
       expect.objectContaining({ target: 'app/secret.conf', mode: '0600', user: 'nobody', group: '+0' }),
     ]);
-    // The default file is ./configuration.nix when -c names a directory.
-    const again = nl('build', '-c', '.', '--store-dir', storeDir, '--dry-run');
-    expect(again.code).toBe(0);
+    // The default file is ./configuration.nix when -c names a directory, and when nothing
+    // is named in a directory without default.nix.
+    const again = nl('build', '-c', '.', '--store-dir', storeDir, '--no-out-link');
+    expect(again.out.trim()).toBe(top);
+    const bare = nl('build', '--store-dir', storeDir, '--no-out-link');
+    expect(bare.out.trim()).toBe(top);
   });
 
   it('fails with the messages of failed assertions, and prints warnings', () => {

@@ -2,12 +2,18 @@
 # this host (found in /usr/local/sbin, /usr/local/bin, /usr/sbin, /usr/bin, /sbin, /bin when
 # built). `${pkgs.podman}/bin/podman` and `lib.getExe pkgs.podman` then work as on NixOS,
 # and units run the host's programs. The store path depends only on the name and program
-# list, so it is the same on every host; building fails with a clear message when the
-# main program is not installed.
+# list, so it is the same on every host. When the main program is not installed, using the
+# package prints a warning and its link points where the program would be
+# (/usr/bin/NAME): the configuration still builds, and its units work once it is installed.
 { lib, pkgs }:
 let
+  hostBinDirs = [ "/usr/local/sbin" "/usr/local/bin" "/usr/sbin" "/usr/bin" "/sbin" "/bin" ];
+  installed = program: builtins.any (d: builtins.pathExists "${d}/${program}") hostBinDirs;
+
   hostPackage = name: { programs ? [ name ], mainProgram ? builtins.head programs, version ? "host" }:
-    derivation {
+    (if installed mainProgram then lib.id else lib.warn
+      "pkgs.${name}: this host has no '${mainProgram}' (looked in ${lib.concatStringsSep ", " hostBinDirs}); its link points to /usr/bin/${mainProgram}, and what runs it will fail until it is installed")
+    (derivation {
       name = "${name}-${version}";
       system = "builtin";
       builder = "builtin:host-package";
@@ -20,7 +26,7 @@ let
       inherit version;
       meta = { inherit mainProgram; description = "the host's ${name} (${lib.concatStringsSep ", " programs})"; };
       passthru.hostPrograms = programs;
-    };
+    });
 
   coreutilsPrograms = [
     "[" "b2sum" "base32" "base64" "basename" "basenc" "cat" "chcon" "chgrp" "chmod" "chown"

@@ -29,7 +29,9 @@ let
     tag = "latest";
     contents = [ busybox site ];
     config = {
-      Cmd = [ "${busybox}/bin/busybox" "httpd" "-f" "-v" "-p" "8080" "-h" "${site}/share/www" ];
+      # busybox httpd installs no SIGTERM handler, and PID 1 ignores signals it does not
+      # handle: `podman stop` would wait 10 s, then SIGKILL it. A shell as PID 1 exits on TERM.
+      Cmd = [ "${busybox}/bin/sh" "-c" "trap 'exit 0' TERM; ${busybox}/bin/httpd -f -v -p 8080 -h ${site}/share/www & wait" ];
       ExposedPorts."8080/tcp" = { };
       Labels."org.opencontainers.image.title" = "webapp";
     };

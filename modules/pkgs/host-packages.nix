@@ -65,7 +65,13 @@ in
     programs = [ "systemctl" "journalctl" "systemd-analyze" "systemd-run" "systemd-escape" "systemd-notify" "systemd-tmpfiles" "systemd-cat" "loginctl" "busctl" ];
     mainProgram = "systemctl";
   };
-  podman = hostPackage "podman" { };
+  # nixpkgs' podman wraps its program with iptables (and more) on PATH: netavark, which
+  # podman runs to publish ports, calls `iptables`/`ip6tables` from PATH, and a unit's PATH
+  # holds only its packages' bin directories. Linking them here has the same effect.
+  podman = hostPackage "podman" {
+    programs = [ "podman" "iptables" "ip6tables" "iptables-save" "iptables-restore" "ip6tables-save" "ip6tables-restore" "nft" ];
+    mainProgram = "podman";
+  };
   docker = hostPackage "docker" { };
   runc = hostPackage "runc" { };
   crun = hostPackage "crun" { };

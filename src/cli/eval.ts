@@ -10,6 +10,7 @@ import { deepForce } from '../eval/runtime';
 import { addNixPathFromEnv, evalState, parseSearchPath } from '../eval/state';
 import { Attrs } from '../eval/value';
 import { printValueAsJSON } from '../builtins/json';
+import { extractStoreOptions, useStore } from './build';
 import { findAlongAttrPath } from './instantiate';
 import { reportError, writeOut } from './output';
 import * as path from 'node:path';
@@ -20,6 +21,10 @@ export async function evalCommand(argv: string[]): Promise<number> {
   let attr = '';
   let json = false;
   try {
+    // --store-dir DIR / --store ROOT: the store paths are computed for (never written to).
+    const { opts, rest } = extractStoreOptions(argv, true);
+    useStore(opts);
+    argv = rest;
     for (let i = 0; i < argv.length; i++) {
       const a = argv[i];
       const next = () => {

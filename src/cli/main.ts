@@ -42,7 +42,7 @@ const usage = `usage: nixling <command> [options]
 commands:
   parse FILE...            parse Nix files (- for standard input); --json prints the AST
   instantiate [OPTS] FILE  a drop-in for nix-instantiate (--parse, --eval, --strict, --json, --xml, -A, --arg, …)
-  eval [FILE | -E EXPR]    evaluate strictly and print the value (-A PATH, --json)
+  eval [FILE | -E EXPR]    evaluate strictly and print the value (-A PATH, --json, --store-dir DIR)
   build [FILE | -E EXPR | -c CONFIG]
                            build derivations like nix-build (-A, --arg, -o LINK, --dry-run, -j N, --store ROOT, --store-dir DIR);
                            -c CONFIG builds a system configuration's toplevel

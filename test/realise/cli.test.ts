@@ -167,3 +167,12 @@ describe('nixling build', () => {
     expect(r.err).toMatch(/builder/);
   });
 });
+
+describe('nixling eval --store-dir', () => {
+  it('computes store paths for that store directory without writing to it', () => {
+    const r = run(['eval', '--store-dir', storeDir, '-E', `(import ./default.nix).a.outPath`]);
+    expect(r.err).toBe('');
+    expect(JSON.parse(r.out)).toMatch(new RegExp('^' + storeDir + '/[a-z0-9]{32}-a$'));
+    expect(fs.existsSync(storeDir)).toBe(false);
+  });
+});

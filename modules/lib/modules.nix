@@ -21,33 +21,36 @@ let
 
   # The options every evaluation has, under `_module`.
   # (`_module.args` is visible at the top level and internal in submodules, as in nixpkgs.)
-  internalModule = prefix: { _file = "lib/modules.nix"; key = "nixling-lib-modules-internal";
-    options._module = {
-      args = mkOption ({ type = types.lazyAttrsOf types.raw;
-        description = "Additional arguments passed to each module in addition to ones like `lib`, `config`, and `pkgs`, `modulesPath`."; }
-        // lib.optionalAttrs (prefix != [ ]) { internal = true; });
-      check = mkOption { type = types.bool; internal = true; default = true;
-        description = "Whether to check whether all option definitions have matching declarations."; };
-      freeformType = mkOption { type = types.nullOr types.optionType; internal = true; default = null;
-        description = "If set, merge all definitions that don't have an associated option together using this type."; };
-      specialArgs = mkOption { readOnly = true; internal = true;
-        description = "Externally provided module arguments that can't be modified from within a configuration, but can be used in module imports."; };
-    };
+  # Built once per lib (for the top level and for submodules) rather than per evaluation.
+  internalOptions = internal: {
+    args = mkOption ({ type = types.lazyAttrsOf types.raw;
+      description = "Additional arguments passed to each module in addition to ones like `lib`, `config`, and `pkgs`, `modulesPath`."; }
+      // lib.optionalAttrs internal { internal = true; });
+    check = mkOption { type = types.bool; internal = true; default = true;
+      description = "Whether to check whether all option definitions have matching declarations."; };
+    freeformType = mkOption { type = types.nullOr types.optionType; internal = true; default = null;
+      description = "If set, merge all definitions that don't have an associated option together using this type."; };
+    specialArgs = mkOption { readOnly = true; internal = true;
+      description = "Externally provided module arguments that can't be modified from within a configuration, but can be used in module imports."; };
   };
+  internalOptionsTop = internalOptions false;
+  internalOptionsSub = internalOptions true;
 
   evalModules = evalModulesArgs@{ modules, prefix ? [ ], args ? { }, specialArgs ? { }, class ? null, check ? true }:
     let
       core = native.evalModules {
         inherit lib prefix specialArgs class;
         inherit modules;
-        # lib's own `_module` modules go after the user's, as in nixpkgs (keys count from :anon-1).
-        internalModules = [ (internalModule prefix) {
-          _file = "lib/modules.nix"; key = "nixling-lib-modules-args";
-          config._module = { inherit args; specialArgs = specialArgs; check = lib.mkDefault check; };
-        } {
-          _file = "lib/modules.nix"; key = "nixling-lib-modules-extend";
-          config._module.args = { inherit extendModules; moduleType = type; };
-        } ];
+        # lib's own modules go after the user's, as in nixpkgs (keys count from :anon-1): the
+        # deprecated `args`/`check` arguments as modules, then the internal module.
+        internalModules =
+          (if evalModulesArgs ? args then [ { _file = "lib/modules.nix"; key = "nixling-lib-modules-args"; config._module.args = args; } ] else [ ])
+          ++ (if evalModulesArgs ? check then [ { _file = "lib/modules.nix"; key = "nixling-lib-modules-check"; config._module.check = mkOverride 1000 check; } ] else [ ])
+          ++ [ {
+            _file = "lib/modules.nix"; key = "nixling-lib-modules-internal";
+            options._module = if prefix == [ ] then internalOptionsTop else internalOptionsSub;
+            config._module = { args = { inherit extendModules; moduleType = type; }; inherit specialArgs; };
+          } ];
       };
       extendModules = extendArgs@{ modules ? [ ], specialArgs ? { }, prefix ? [ ] }:
         evalModules (evalModulesArgs // {
@@ -80,14 +83,10 @@ compat //
   pushDownProperties = native.pushDownProperties;
   dischargeProperties = native.dischargeProperties;
   mergeDefinitions = loc: type: defs:
-    let r = native.mergeDefinitions loc type defs;
-      # highestPrio is computed here without the native merge so that reading it forces
-      # neither the sorting nor the definitions' contents (as in nixpkgs).
-      normalized = builtins.concatMap (d: map (v: if (v._type or null) == "definition" then v else { inherit (d) file; value = v; })
-        (native.dischargeProperties d.value)) defs;
-    in
-    { inherit (r) defsFinal isDefined; mergedValue = r.mergedValue;
-      defsFinal' = { values = r.defsFinal; highestPrio = (compat.filterOverrides' normalized).highestPrio; }; };
+    let r = native.mergeDefinitions loc type defs; in
+    { inherit (r) defsFinal isDefined mergedValue;
+      # highestPrio forces neither the sorting nor the definitions' contents (as in nixpkgs).
+      defsFinal' = { values = r.defsFinal; inherit (r) highestPrio; }; };
   setDefaultModuleLocation = file: m: { _file = file; imports = [ m ]; };
   importApply = modulePath: staticArg: lib.setDefaultModuleLocation modulePath (import modulePath staticArg);
   fixupOptionType = loc: opt: opt;

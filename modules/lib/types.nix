@@ -91,21 +91,35 @@ let
   v2Check = f: { __functor = _: f; isV2MergeCoherent = true; };
 
   # Merge the definitions of one element (attrsOf value / listOf item): the native
-  # mergeDefinitions (properties, priorities, order, check, merge), with v2 types dispatched
-  # here. Returns { isDefined; defsFinal; mergedValue; valueMeta; }.
-  mergeElem = loc: elemType: defs:
+  # mergeDefinitions (properties, priorities, order, check, merge) with v2 types dispatched
+  # natively (src/modules/merge.ts mergeElemNix). Returns
+  # { isDefined; defsFinal; highestPrio; mergedValue; valueMeta; } where valueMeta is the v2
+  # merge's (with `_internal.type`) or { } for a type without a v2 merge.
+  mergeElem = native.mergeElem;
+
+  # The v2 merges of listOf and attrsWith. The native ones (src/modules/compound.ts) compute
+  # the same; they fall back to these when a definition is not of the expected kind, so
+  # that errors are these functions' own.
+  listMergeNix = elemType: { loc, defs }:
     let
-      r = native.mergeDefinitions loc elemType defs;
-      cm = checkV2MergeCoherence loc elemType (elemType.merge.v2 { inherit loc; defs = r.defsFinal; });
-    in
-    if !(isV2 elemType) then r // { valueMeta = { }; }
-    else r // {
-      mergedValue =
-        if !r.isDefined then r.mergedValue
-        else if cm.headError or null != null then
-          throw "A definition for option `${showOption loc}' is not of type `${elemType.description}'. TypeError: ${cm.headError.message}"
-        else cm.value;
-      valueMeta = cm.valueMeta // { _internal = { type = elemType; }; };
+      evals = filter (r: r.isDefined) (concatLists (lib.imap1 (n: def:
+        lib.imap1 (m: def': mergeElem (loc ++ [ "[definition ${toString n}-entry ${toString m}]" ]) elemType
+          [ { inherit (def) file; value = def'; } ]) def.value) defs));
+    in {
+      headError = checkDefsForError isList loc defs;
+      value = map (r: r.mergedValue) evals;
+      valueMeta.list = map (r: r.valueMeta) evals;
+    };
+  attrsMergeNix = elemType: lazy: { loc, defs }:
+    let
+      byName = builtins.zipAttrsWith (n: vs: vs)
+        (map (def: builtins.mapAttrs (n: v: { inherit (def) file; value = v; }) def.value) defs);
+      merged = builtins.mapAttrs (n: ds: mergeElem (loc ++ [ n ]) elemType ds) byName;
+      evals = if lazy then merged else lib.filterAttrs (n: r: r.isDefined) merged;
+    in {
+      headError = checkDefsForError isAttrs loc defs;
+      value = builtins.mapAttrs (n: r: r.mergedValue) evals;
+      valueMeta.attrs = builtins.mapAttrs (n: r: r.valueMeta) evals;
     };
 
   types = rec {
@@ -258,16 +272,8 @@ let
       description = "list of ${optionDescriptionPhrase (c: c == "noun" || c == "composite") elemType}";
       descriptionClass = "composite";
       check = v2Check isList;
-      merge = v2Merge ({ loc, defs }:
-        let
-          evals = filter (r: r.isDefined) (concatLists (lib.imap1 (n: def:
-            lib.imap1 (m: def': mergeElem (loc ++ [ "[definition ${toString n}-entry ${toString m}]" ]) elemType
-              [ { inherit (def) file; value = def'; } ]) def.value) defs));
-        in {
-          headError = checkDefsForError isList loc defs;
-          value = map (r: r.mergedValue) evals;
-          valueMeta.list = map (r: r.valueMeta) evals;
-        });
+      merge = v2Merge ({ loc, defs }@args:
+        native.listMerge { inherit loc defs elemType; fallback = listMergeNix elemType args; });
       emptyValue = { value = [ ]; };
       getSubOptions = prefix: elemType.getSubOptions (prefix ++ [ "*" ]);
       getSubModules = elemType.getSubModules;
@@ -355,17 +361,8 @@ let
         + " of ${optionDescriptionPhrase (c: c == "noun" || c == "composite") elemType}";
       descriptionClass = "composite";
       check = v2Check isAttrs;
-      merge = v2Merge ({ loc, defs }:
-        let
-          byName = builtins.zipAttrsWith (n: vs: vs)
-            (map (def: builtins.mapAttrs (n: v: { inherit (def) file; value = v; }) def.value) defs);
-          merged = builtins.mapAttrs (n: ds: mergeElem (loc ++ [ n ]) elemType ds) byName;
-          evals = if lazy then merged else lib.filterAttrs (n: r: r.isDefined) merged;
-        in {
-          headError = checkDefsForError isAttrs loc defs;
-          value = builtins.mapAttrs (n: r: r.mergedValue) evals;
-          valueMeta.attrs = builtins.mapAttrs (n: r: r.valueMeta) evals;
-        });
+      merge = v2Merge ({ loc, defs }@args:
+        native.attrsMerge { inherit loc defs elemType lazy; fallback = attrsMergeNix elemType lazy args; });
       emptyValue = { value = { }; };
       getSubOptions = prefix: elemType.getSubOptions (prefix ++ [ "<${placeholder}>" ]);
       getSubModules = elemType.getSubModules;

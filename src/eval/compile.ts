@@ -14,8 +14,10 @@ import { Resolution, resolve, Scope } from './scope';
 import { evalState } from './state';
 import { lintLiteral } from './lint';
 import {
+  AttrCache,
   AttrPos,
   Attrs,
+  newAttrCache,
   compareBytes,
   Env,
   force,
@@ -32,6 +34,22 @@ import { eqValues, forceAttrs, forceStringNoCtx, lessThan, typeError } from './r
 import * as arith from '../builtins/arith';
 import { callFunction, callFunction2, callLambdaTraced, callPrimOp } from './call';
 import { concatStrings, add2 } from './concat';
+
+/**
+ * Attribute names written in the source are interned when compiled: V8 compares two
+ * internalized strings by pointer, so looking a static name up in a set made by a literal
+ * (or matching a function's formals) costs no character comparisons.
+ */
+const internTable = new Map<string, string>();
+export function intern(s: string): string {
+  let r = internTable.get(s);
+  if (r === undefined) {
+    // V8 internalizes the names of object properties.
+    r = Object.keys({ [s]: 0 })[0];
+    internTable.set(r, r);
+  }
+  return r;
+}
 
 export type Code = (env: Env) => Value;
 export type LazyCode = (env: Env) => Lazy;
@@ -256,18 +274,20 @@ function compileVar(e: A.Var, scope: Scope | null): Code {
   }
   // Dynamic: look through the enclosing `with` frames, innermost first.
   const levels = (r as { withLevels: number[] }).withLevels;
-  const name = e.name;
+  const name = intern(e.name);
   const pos = posOf(e);
-  return (env) => force(lookupWith(env, levels, name, pos));
+  const caches = levels.map(newAttrCache);
+  return (env) => force(lookupWith(env, levels, caches, name, pos));
 }
 
-function lookupWith(env: Env, levels: number[], name: string, pos: Pos): Lazy {
+function lookupWith(env: Env, levels: number[], caches: AttrCache[], name: string, pos: Pos): Lazy {
   let e = env;
   let at = 0;
-  for (const level of levels) {
+  for (let l = 0; l < levels.length; l++) {
+    const level = levels[l];
     for (; at < level; at++) e = e[0];
     const attrs = forceAttrs(e[1], pos);
-    const v = attrs.get(name);
+    const v = attrs.getCached(name, caches[l]);
     if (v !== undefined) return v;
   }
   throw new NixError('undefined-variable', `undefined variable '${name}'`, pos);
@@ -275,7 +295,7 @@ function lookupWith(env: Env, levels: number[], name: string, pos: Pos): Lazy {
 
 /** Compiles attribute names: static strings stay strings, dynamic ones become code. */
 function compileAttrPath(path: A.AttrName[], scope: Scope | null): (string | Code)[] {
-  return path.map((p) => (p.name !== undefined ? p.name : compile(p.expr!, scope)));
+  return path.map((p) => (p.name !== undefined ? intern(p.name) : compile(p.expr!, scope)));
 }
 
 function attrNameOf(c: string | Code, env: Env, pos: Pos): string {
@@ -291,10 +311,11 @@ function compileSelect(e: A.Select, scope: Scope | null): Code {
   // The common case: `x.a` with a static name and no default.
   if (path.length === 1 && typeof path[0] === 'string' && !def) {
     const name = path[0];
+    const cache = newAttrCache();
     return (env) => {
       const v = base(env);
       if (v instanceof Attrs) {
-        const r = v.get(name);
+        const r = v.getCached(name, cache);
         if (r !== undefined) return r instanceof Thunk ? r.force() : r;
         throw missingAttr(name, v, pos);
       }
@@ -397,18 +418,19 @@ interface InheritKey {
   index: number;
   name: string;
   pos: Pos;
+  cache: AttrCache;
 }
 
 /** For `inherit (e) x`: a thunk selecting `x` from the inherit frame's slot. */
 function inheritedFromGetter(name: string, d: A.AttrDef): LazyCode {
   const sel = d.e as A.Select;
-  const key: InheritKey = { index: (sel.e as A.InheritFrom).index, name, pos: posOf(sel) };
+  const key: InheritKey = { index: (sel.e as A.InheritFrom).index, name: intern(name), pos: posOf(sel), cache: newAttrCache() };
   return (ienv) => new Thunk(selectInherited, ienv, key);
 }
 
 function selectInherited(env: Env, key: InheritKey): Value {
   const from = forceAttrs(env[key.index + 1], key.pos);
-  const v = from.get(key.name);
+  const v = from.getCached(key.name, key.cache);
   if (v === undefined) throw missingAttr(key.name, from, key.pos);
   return force(v);
 }
@@ -417,7 +439,7 @@ function selectInherited(env: Env, key: InheritKey): Value {
 function sortedLayout(e: A.Attrs): { names: string[]; sorted: string[]; order: number[]; positions: AttrPos[] } {
   const names = [...e.attrs.keys()];
   const order = names.map((_, i) => i).sort((a, b) => compareBytes(names[a], names[b]));
-  const sorted = order.map((i) => names[i]);
+  const sorted = order.map((i) => intern(names[i]));
   const positions = sorted.map((k) => ({ src: e.src, start: e.attrs.get(k)!.start }));
   return { names, sorted, order, positions };
 }
@@ -449,7 +471,7 @@ function compileAttrsWithDynamic(
   inh: ReturnType<typeof compileInheritFrom>,
   dyn: (env: Env, attrs: Attrs, pos: Pos) => void,
 ): Code {
-  const names = [...e.attrs.keys()];
+  const names = [...e.attrs.keys()].map(intern);
   const values = names.map((n) => {
     const d = e.attrs.get(n)!;
     if (d.kind === 'inheritedFrom') return inheritedFromGetter(n, d);
@@ -516,7 +538,7 @@ function compileRecFrame(
   scope: Scope | null,
   hasOverrides = false,
 ): { inner: Scope; names: string[]; values: LazyCode[]; inh: ReturnType<typeof compileInheritFrom> } {
-  const names = [...e.attrs.keys()];
+  const names = [...e.attrs.keys()].map(intern);
   const inner = Scope.frame(scope, names);
   const inh = compileInheritFrom(e, inner);
   const values = names.map((n): LazyCode => {
@@ -617,6 +639,8 @@ function compileLambda(e: A.Lambda, scope: Scope | null, name?: string): LazyCod
     };
   } else {
     const formals = e.formals.formals;
+    const formalNames = formals.map((f) => intern(f.name));
+    const formalCaches = formals.map(newAttrCache);
     const hasArg = e.arg !== undefined ? 1 : 0;
     const defaults = formals.map((f) => (f.def ? compileLazy(f.def, inner) : null));
     const formalSet = new Map<string, boolean>();
@@ -648,7 +672,7 @@ function compileLambda(e: A.Lambda, scope: Scope | null, name?: string): LazyCod
         if (hasArg) frame[1] = arg;
         let used = 0;
         for (let i = 0; i < formals.length; i++) {
-          const v = a.get(formals[i].name);
+          const v = a.getCached(formalNames[i], formalCaches[i]);
           if (v === undefined) {
             const d = defaults[i];
             if (d === null) {

@@ -78,7 +78,64 @@ function evalFileUncached(file: string): Value {
   return evalAst(parseFile(file));
 }
 
+/**
+ * Parsed files kept from the startup snapshot (see preloadParseCache): nixling's own Nix
+ * files are parsed once, when the snapshot is built. An entry is used only while the file
+ * still has the size and modification time it had then; otherwise the file is parsed anew.
+ */
+interface CachedParse {
+  mtimeMs: number;
+  size: number;
+  expr: Expr;
+}
+const parseCache = new Map<string, CachedParse>();
+
+/** Parses every `.nix` file under `dirs` (recursively) into the parse cache. */
+export function preloadParseCache(dirs: string[]): void {
+  const walk = (dir: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) walk(full);
+      else if (e.isFile() && e.name.endsWith('.nix')) {
+        try {
+          const st = fs.statSync(full);
+          const text = readSource(full);
+          // `~/…` paths are resolved against $HOME when parsing: leave such files to run time.
+          if (text.includes('~/')) continue;
+          const expr = parseSource(text, full, dir, true);
+          parseCache.set(full, { mtimeMs: st.mtimeMs, size: st.size, expr });
+        } catch {
+          // Unparsable files are reported when (and if) they are imported.
+        }
+      }
+    }
+  };
+  for (const d of dirs) walk(path.resolve(d));
+}
+
+function cachedParse(file: string): Expr | undefined {
+  const c = parseCache.get(file);
+  if (c === undefined) return undefined;
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch {
+    return undefined;
+  }
+  if (st.mtimeMs === c.mtimeMs && st.size === c.size) return c.expr;
+  parseCache.delete(file);
+  return undefined;
+}
+
 export function parseFile(file: string): Expr {
+  const cached = parseCache.size > 0 ? cachedParse(file) : undefined;
+  if (cached !== undefined) return cached;
   let text: string;
   try {
     text = readSource(file);

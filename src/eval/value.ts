@@ -114,6 +114,24 @@ export class Attrs {
     return -1;
   }
 
+  /**
+   * `get` with an inline cache for one lookup site: sets made by the same literal share
+   * their key array, so the index found last time is right again when the array is the same.
+   */
+  getCached(name: string, c: AttrCache): Lazy | undefined {
+    const vs = this.vs;
+    if (vs !== undefined) {
+      const ks = this.ks!;
+      if (ks === c.ks) return vs[c.i];
+      const i = this.indexOf(name);
+      if (i < 0) return undefined;
+      c.ks = ks;
+      c.i = i;
+      return vs[i];
+    }
+    return this.m!.get(name);
+  }
+
   get(name: string): Lazy | undefined {
     if (this.vs !== undefined) {
       const i = this.indexOf(name);
@@ -135,6 +153,24 @@ export class Attrs {
       const ks = this.ks!;
       for (let i = 0; i < ks.length; i++) f(ks[i], this.vs[i]);
     } else for (const [k, v] of this.m!) f(k, v);
+  }
+  /** Calls `f` for every attribute with its position, in no particular order. */
+  forEachWithPos(f: (name: string, value: Lazy, pos: AttrPos | undefined) => void): void {
+    if (this.vs !== undefined) {
+      const ks = this.ks!;
+      const ps = this.ps;
+      for (let i = 0; i < ks.length; i++) f(ks[i], this.vs[i], ps === undefined ? undefined : ps[i]);
+    } else {
+      const pos = this.pos;
+      for (const [k, v] of this.m!) f(k, v, pos === undefined ? undefined : pos.get(k));
+    }
+  }
+  /** The positions in key order (undefined when the set has none). */
+  positions(): (AttrPos | undefined)[] | undefined {
+    if (this.vs !== undefined) return this.ps;
+    const pos = this.pos;
+    if (pos === undefined) return undefined;
+    return this.keys().map((k) => pos.get(k));
   }
   /** The values in key order. */
   values(): Lazy[] {
@@ -191,39 +227,79 @@ export class Attrs {
   }
 }
 
+/** The state of an inline cache for `Attrs.getCached` (one per lookup site). */
+export interface AttrCache {
+  ks: string[] | undefined;
+  i: number;
+}
+
+export function newAttrCache(): AttrCache {
+  return { ks: undefined, i: 0 };
+}
+
 /** `a // b` of two array-form sets: one pass over both sorted key arrays. */
 function mergeSorted(a: Attrs, b: Attrs): Attrs {
   const A = a.arrays();
   const B = b.arrays();
-  const n = A.ks.length;
-  const m = B.ks.length;
-  const ks: string[] = [];
-  const vs: Lazy[] = [];
+  const aks = A.ks;
+  const bks = B.ks;
+  const n = aks.length;
+  const m = bks.length;
+  // First pass: how many names the sides share (the result is exactly that large).
+  let common = 0;
+  for (let i = 0, j = 0; i < n && j < m; ) {
+    const ka = aks[i];
+    const kb = bks[j];
+    if (ka === kb) {
+      common++;
+      i++;
+      j++;
+    } else if (ka < kb) i++;
+    else j++;
+  }
+  // Every name of `a` is in `b`: `b` wins everywhere.
+  if (common === n) return b;
   const withPos = A.ps !== undefined || B.ps !== undefined;
-  const ps: (AttrPos | undefined)[] | undefined = withPos ? [] : undefined;
+  if (common === m) {
+    // Every name of `b` is in `a`: `a`'s names (the same key array) with `b`'s values on top.
+    const vs = A.vs.slice();
+    const ps = withPos ? (A.ps !== undefined ? A.ps.slice() : new Array<AttrPos | undefined>(n)) : undefined;
+    for (let i = 0, j = 0; j < m; i++) {
+      if (aks[i] === bks[j]) {
+        vs[i] = B.vs[j];
+        if (ps !== undefined) ps[i] = B.ps === undefined ? undefined : B.ps[j];
+        j++;
+      }
+    }
+    return Attrs.fromSorted(aks, vs, ps);
+  }
+  const total = n + m - common;
+  const ks = new Array<string>(total);
+  const vs = new Array<Lazy>(total);
+  const ps: (AttrPos | undefined)[] | undefined = withPos ? new Array<AttrPos | undefined>(total) : undefined;
   let i = 0;
   let j = 0;
-  while (i < n || j < m) {
+  for (let k = 0; k < total; k++) {
     let fromB: boolean;
     if (i === n) fromB = true;
     else if (j === m) fromB = false;
     else {
-      const ka = A.ks[i];
-      const kb = B.ks[j];
+      const ka = aks[i];
+      const kb = bks[j];
       if (ka === kb) {
         i++; // the right-hand side wins
         fromB = true;
       } else fromB = kb < ka;
     }
     if (fromB) {
-      ks.push(B.ks[j]);
-      vs.push(B.vs[j]);
-      if (ps) ps.push(B.ps?.[j]);
+      ks[k] = bks[j];
+      vs[k] = B.vs[j];
+      if (ps !== undefined) ps[k] = B.ps === undefined ? undefined : B.ps[j];
       j++;
     } else {
-      ks.push(A.ks[i]);
-      vs.push(A.vs[i]);
-      if (ps) ps.push(A.ps?.[i]);
+      ks[k] = aks[i];
+      vs[k] = A.vs[i];
+      if (ps !== undefined) ps[k] = A.ps === undefined ? undefined : A.ps[i];
       i++;
     }
   }

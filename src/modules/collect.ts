@@ -13,7 +13,7 @@
  * their imports.
  */
 import { NixError } from '../eval/errors';
-import { Attrs, Lazy, Lambda, NixFloat, NixPath, PrimOp, PrimOpApp, Thunk, Value, force, isInt, isString, strOf } from '../eval/value';
+import { AttrPos, Attrs, Lazy, Lambda, NixFloat, NixPath, PrimOp, PrimOpApp, Thunk, Value, compareBytes, force, isInt, isString, strOf } from '../eval/value';
 import { callFunction1, coerceToString } from '../eval/runtime';
 import { importFile } from '../eval/index';
 import { forceAttrs, forceList, showOption, strValue, typeOf } from './util';
@@ -36,6 +36,10 @@ interface Node {
   module: Module;
   disabled: { file: string; item: Lazy }[];
   children: Node[];
+  /** Loaded the same in every evaluation (see nodeCache). */
+  isStatic: boolean;
+  /** Whether a module of this subtree has a `_class`. */
+  hasClass: boolean;
 }
 
 export interface CollectContext {
@@ -56,42 +60,55 @@ function isCallable(v: Value): boolean {
   return v instanceof Lambda || v instanceof PrimOp || v instanceof PrimOpApp || (v instanceof Attrs && v.has('__functor'));
 }
 
+const formalNamesCache = new WeakMap<object, string[]>();
+const NO_NAMES: string[] = [];
+
 function formalsOf(f: Value): string[] {
-  if (f instanceof Lambda) return f.info.formals ? [...f.info.formals.keys()] : [];
+  if (f instanceof Lambda) {
+    const formals = f.info.formals;
+    if (!formals) return NO_NAMES;
+    let names = formalNamesCache.get(f.info);
+    if (names === undefined) {
+      names = [...formals.keys()];
+      formalNamesCache.set(f.info, names);
+    }
+    return names;
+  }
   if (f instanceof Attrs && f.has('__functionArgs')) return forceAttrs(f.get('__functionArgs')!).keys();
-  return [];
+  return NO_NAMES;
+}
+
+/** A module argument not given to every module: looked up in config._module.args. */
+function moduleArg(ctx: CollectContext, n: string, key: string): Value {
+  try {
+    try {
+      const a = ctx.moduleArgs();
+      const v = a.get(n);
+      if (v === undefined) throw new NixError('missing-attribute', `attribute '${n}' missing`);
+      return force(v);
+    } catch (e) {
+      if (e instanceof NixError) {
+        e.addTrace(`noting that argument \`${n}\` is not externally provided, so querying \`_module.args\` instead, requiring \`config\``);
+      }
+      throw e;
+    }
+  } catch (e) {
+    if (e instanceof NixError) e.addTrace(`while evaluating the module argument \`${n}' in "${key}":`);
+    throw e;
+  }
 }
 
 function applyModuleArgs(ctx: CollectContext, f: Value, key: string): Value {
   const names = formalsOf(f);
   let args = ctx.baseArgs;
-  const extra = names.filter((n) => !ctx.baseArgs.has(n));
-  if (extra.length) {
-    const m = new Map(ctx.baseArgs.map);
-    for (const n of extra) {
-      m.set(
-        n,
-        new Thunk(() => {
-          try {
-            try {
-              const a = ctx.moduleArgs();
-              const v = a.get(n);
-              if (v === undefined) throw new NixError('missing-attribute', `attribute '${n}' missing`);
-              return force(v);
-            } catch (e) {
-              if (e instanceof NixError) {
-                e.addTrace(`noting that argument \`${n}\` is not externally provided, so querying \`_module.args\` instead, requiring \`config\``);
-              }
-              throw e;
-            }
-          } catch (e) {
-            if (e instanceof NixError) e.addTrace(`while evaluating the module argument \`${n}' in "${key}":`);
-            throw e;
-          }
-        }, undefined),
-      );
-    }
-    args = new Attrs(m);
+  let extra: string[] | undefined;
+  for (const n of names) {
+    if (!ctx.baseArgs.has(n)) (extra ??= []).push(n);
+  }
+  if (extra !== undefined) {
+    extra.sort(compareBytes);
+    const vals = extra.map((n) => new Thunk(() => moduleArg(ctx, n, key), undefined) as Lazy);
+    args = ctx.baseArgs.update(Attrs.fromSorted(extra, vals));
   }
   return force(callFunction1(f, args));
 }
@@ -104,8 +121,10 @@ function unify(file: string, key: string, m: Attrs): Module {
   const cls = clsV === null ? null : strValue(clsV);
   const freeformType = m.get('freeformType');
   if (m.has('config') || m.has('options')) {
-    const bad = m.keys().filter((k) => !FULL_ALLOWED.has(k));
-    if (bad.length) {
+    const ks = m.keys();
+    let bad: string[] | undefined;
+    for (const k of ks) if (!FULL_ALLOWED.has(k)) (bad ??= []).push(k);
+    if (bad !== undefined) {
       throw new NixError(
         'throw',
         `Module \`${key}' has an unsupported attribute \`${bad[0]}'. This is caused by introducing a top-level \`config' or \`options' attribute. Add configuration attributes immediately on the top level instead, or move all of them (namely: ${bad.join(' ')}) into the explicit \`config' attribute.`,
@@ -113,9 +132,56 @@ function unify(file: string, key: string, m: Attrs): Module {
     }
     return { key, file: file2, options: m.get('options') ?? Attrs.empty(), config: m.get('config') ?? Attrs.empty(), freeformType, meta: m.get('meta'), class: cls };
   }
-  const cfg = new Map<string, Lazy>();
-  for (const [k, v] of m.map) if (!SHORTHAND_RESERVED.has(k)) cfg.set(k, v);
-  return { key, file: file2, options: Attrs.empty(), config: new Attrs(cfg, m.pos), freeformType, class: cls };
+  // Shorthand: everything but the reserved names is config.
+  const ks = m.keys();
+  let reserved = 0;
+  for (const k of ks) if (SHORTHAND_RESERVED.has(k)) reserved++;
+  let config: Attrs = m;
+  if (reserved > 0) {
+    const vs = m.values();
+    const ps = m.positions();
+    const nk: string[] = [];
+    const nv: Lazy[] = [];
+    const np: (AttrPos | undefined)[] | undefined = ps === undefined ? undefined : [];
+    for (let i = 0; i < ks.length; i++) {
+      if (SHORTHAND_RESERVED.has(ks[i])) continue;
+      nk.push(ks[i]);
+      nv.push(vs[i]);
+      if (np !== undefined) np.push(ps![i]);
+    }
+    config = Attrs.fromSorted(nk, nv, np);
+  }
+  return { key, file: file2, options: Attrs.empty(), config, freeformType, class: cls };
+}
+
+const NO_LAZY: Lazy[] = [];
+const NO_NODES: Node[] = [];
+const NO_DISABLED: { file: string; item: Lazy }[] = [];
+
+function classError(ctx: CollectContext, mod: Module): NixError {
+  const q = (x: string) => JSON.stringify(x).replace(/\$\{/g, '\\${');
+  return new NixError(
+    'throw',
+    `The module \`${mod.file}\` (class: ${q(mod.class!)}) cannot be imported into a module evaluation that expects class ${q(ctx.class!)}.\n\n` +
+      'Help:\n' +
+      '- Ensure that you are importing the correct module.\n' +
+      `- Verify that the module's \`_class\`, ${q(mod.class!)} matches the expected \`class\` ${q(ctx.class!)}.\n` +
+      '- If you are using a custom class, make sure it is correctly defined and used consistently across your modules.\n',
+  );
+}
+
+/**
+ * Modules that are plain attrsets (not functions), with only such imports, load the same way
+ * in every evaluation (the same key, file, options and config): their nodes are kept, per
+ * module value and place (parent file and anonymous key), and reused. Only the class check
+ * depends on the evaluation; it is repeated, in the same order.
+ */
+const nodeCache = new WeakMap<object, { parentFile: string; anonKey: string; node: Node }>();
+
+function checkClasses(ctx: CollectContext, n: Node): void {
+  if (ctx.class == null || !n.hasClass) return;
+  if (n.module.class != null && n.module.class !== ctx.class) throw classError(ctx, n.module);
+  for (const c of n.children) checkClasses(ctx, c);
 }
 
 function loadNode(ctx: CollectContext, m: Lazy, parentFile: string, anonKey: string): Node {
@@ -128,6 +194,16 @@ function loadNode(ctx: CollectContext, m: Lazy, parentFile: string, anonKey: str
     key = p;
     v = importFile(p);
   }
+  let isStatic = false;
+  if (v instanceof Attrs && !v.has('__functor')) {
+    const c = nodeCache.get(v);
+    if (c !== undefined && c.parentFile === parentFile && c.anonKey === anonKey) {
+      checkClasses(ctx, c.node);
+      return c.node;
+    }
+    isStatic = true;
+  }
+  const cacheKey = v;
   if (isCallable(v)) {
     v = applyModuleArgs(ctx, v, key);
     if (!(v instanceof Attrs)) throw new NixError('throw', `module ${file} (${key}) does not look like a module.`);
@@ -160,21 +236,27 @@ function loadNode(ctx: CollectContext, m: Lazy, parentFile: string, anonKey: str
   const k = v.get('key');
   if (k !== undefined) key = strValue(k);
   const mod = unify(file, key, v);
-  if (ctx.class != null && mod.class != null && mod.class !== ctx.class) {
-    const q = (x: string) => JSON.stringify(x).replace(/\$\{/g, '\\${');
-    throw new NixError(
-      'throw',
-      `The module \`${mod.file}\` (class: ${q(mod.class)}) cannot be imported into a module evaluation that expects class ${q(ctx.class)}.\n\n` +
-        'Help:\n' +
-        '- Ensure that you are importing the correct module.\n' +
-        `- Verify that the module's \`_class\`, ${q(mod.class)} matches the expected \`class\` ${q(ctx.class)}.\n` +
-        '- If you are using a custom class, make sure it is correctly defined and used consistently across your modules.\n',
-    );
+  if (ctx.class != null && mod.class != null && mod.class !== ctx.class) throw classError(ctx, mod);
+  const disabledL = v.get('disabledModules');
+  const disabled = disabledL === undefined ? NO_LAZY : forceList(disabledL);
+  const importsL = v.get('imports');
+  const imports = importsL === undefined ? NO_LAZY : forceList(importsL);
+  const children = imports.length === 0 ? NO_NODES : imports.map((im, i) => loadNode(ctx, im, mod.file, `${key}:anon-${i + 1}`));
+  let hasClass = mod.class != null;
+  for (const c of children) {
+    if (!c.isStatic) isStatic = false;
+    if (c.hasClass) hasClass = true;
   }
-  const disabled = v.has('disabledModules') ? forceList(v.get('disabledModules')!) : [];
-  const imports = v.has('imports') ? forceList(v.get('imports')!) : [];
-  const children = imports.map((im, i) => loadNode(ctx, im, mod.file, `${key}:anon-${i + 1}`));
-  return { key, module: mod, disabled: disabled.map((d) => ({ file: mod.file, item: d })), children };
+  const node: Node = {
+    key,
+    module: mod,
+    disabled: disabled.length === 0 ? NO_DISABLED : disabled.map((d) => ({ file: mod.file, item: d })),
+    children,
+    isStatic,
+    hasClass,
+  };
+  if (isStatic) nodeCache.set(cacheKey as Attrs, { parentFile, anonKey, node });
+  return node;
 }
 
 /** isConvertibleWithToString (lib/strings.nix): string-like values, null, ints, floats, bools, lists of such. */
@@ -239,18 +321,20 @@ export function collectModulesWithGraph(ctx: CollectContext, roots: Lazy[], root
   const disabled = new Set<string>();
   const walk = (n: Node) => {
     for (const d of n.disabled) disabled.add(disabledKey(ctx, d.file, d.item));
-    n.children.forEach(walk);
+    for (const c of n.children) walk(c);
   };
-  nodes.forEach(walk);
+  for (const n of nodes) walk(n);
   const out: Module[] = [];
+  // Breadth first, each key once (genericClosure).
   const seen = new Set<string>();
-  const queue: Node[] = nodes.filter((n) => !disabled.has(n.key));
+  const queue: Node[] = [];
+  for (const n of nodes) if (disabled.size === 0 || !disabled.has(n.key)) queue.push(n);
   for (let i = 0; i < queue.length; i++) {
     const n = queue[i];
     if (seen.has(n.key)) continue;
     seen.add(n.key);
     out.push(n.module);
-    for (const c of n.children) if (!disabled.has(c.key)) queue.push(c);
+    for (const c of n.children) if (disabled.size === 0 || !disabled.has(c.key)) queue.push(c);
   }
   const toGraph = (n: Node): Value =>
     new Attrs(

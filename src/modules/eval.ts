@@ -11,12 +11,12 @@
  * throws "The option `x' does not exist." for the first one when `_module.check` is true.
  */
 import { NixError } from '../eval/errors';
-import { AttrPos, Attrs, Lazy, Thunk, Value, force, attrsFrom, typeOf } from '../eval/value';
+import { AttrPos, Attrs, Lazy, Thunk, Value, compareBytes, force, attrsFrom, typeOf } from '../eval/value';
 import { callFunction, callFunction1 } from '../eval/runtime';
 import { collectModulesWithGraph, CollectContext, Module } from './collect';
-import { Decl, evalOption, isOptionValue } from './options';
+import { Decl, DefsSource, OptionContext, OptionNode, isOptionValue } from './options';
 import { Def, pushDownProperties } from './properties';
-import { forceAttrs, forceList, levenshtein, setPrettyLib, showDefs, showOption, strValue } from './util';
+import { appendName, forceAttrs, forceList, levenshtein, setPrettyLib, showDefs, showOption, strValue } from './util';
 
 interface CfgMod {
   file: string;
@@ -27,80 +27,282 @@ interface Unmatched extends Def {
   prefix: string[];
 }
 
-interface Level {
-  options: Attrs;
-  config: Attrs;
-  unmatched: () => Unmatched[];
-}
-
-interface TreeContext {
-  unspecified: () => Lazy;
+interface TreeContext extends OptionContext {
   /** Length of the evaluation's prefix (unmatched definitions are relative to it). */
   baseLen: number;
   /** lib.types.submoduleWith, for options that are both a submodule and a parent. */
-  submoduleWith: () => Value;
+  submoduleWith(): Value;
 }
 
-function memo<T>(f: () => T): () => T {
-  let done = false;
-  let v: T;
-  return () => {
-    if (!done) {
-      v = f();
-      done = true;
-    }
-    return v;
-  };
+interface DeclRef {
+  file: string;
+  value: Lazy;
+  pos: AttrPos | undefined;
 }
 
-function buildLevel(ctx: TreeContext, prefix: string[], decls: Decl[], getConfigs: () => CfgMod[]): Level {
-  const declsByName = new Map<string, { file: string; value: Lazy; pos?: AttrPos }[]>();
-  for (const d of decls) {
-    for (const [name, v] of d.options.map) {
-      let list = declsByName.get(name);
-      if (!list) declsByName.set(name, (list = []));
-      list.push({ file: d.file, value: v, pos: d.options.posOf(name) });
+/** What a declared name turned out to be: an option, or a sub-tree of options. */
+interface Resolved {
+  option: OptionNode | undefined;
+  subDecls: Decl[] | undefined;
+  child: Level | undefined;
+}
+
+/** `a` without attribute `name` (array form). */
+function withoutAttr(a: Attrs, name: string): Attrs {
+  const ks = a.keys();
+  let idx = -1;
+  for (let i = 0; i < ks.length; i++) {
+    if (ks[i] === name) {
+      idx = i;
+      break;
     }
   }
-  const defsByName = memo(() => {
+  if (idx < 0) return a;
+  const vs = a.values();
+  const nk = new Array<string>(ks.length - 1);
+  const nv = new Array<Lazy>(ks.length - 1);
+  for (let i = 0, j = 0; i < ks.length; i++) {
+    if (i === idx) continue;
+    nk[j] = ks[i];
+    nv[j++] = vs[i];
+  }
+  return Attrs.fromSorted(nk, nv);
+}
+
+const EMPTY_NAMES: string[] = [];
+
+/** Which declarations declare each name of a level (the same for the same declarations' names). */
+interface Layout {
+  /** The key arrays of the declarations (that declare something), in order. */
+  kss: string[][];
+  names: string[];
+  /** Per name: (declaration index, key index) pairs. */
+  refs: number[][];
+}
+
+/**
+ * Layouts by their declarations' key arrays: sets made by the same literal share their key
+ * array, so the levels of a submodule type's instances (and of static modules) find the
+ * union of their names here instead of merging them again.
+ */
+const layoutCache = new WeakMap<string[], Layout[]>();
+
+function layoutOf(kss: string[][]): Layout {
+  // Keyed by the last declaration's names: in a submodule, those of the type's own module
+  // (the first are lib's internal `_module` ones, the same everywhere).
+  const last = kss[kss.length - 1];
+  let list = layoutCache.get(last);
+  if (list !== undefined) {
+    outer: for (const l of list) {
+      if (l.kss.length !== kss.length) continue;
+      for (let i = 0; i < kss.length - 1; i++) if (l.kss[i] !== kss[i]) continue outer;
+      return l;
+    }
+  } else {
+    list = [];
+    layoutCache.set(last, list);
+  }
+  let names = kss[0];
+  for (let d = 1; d < kss.length; d++) names = mergeNames(names, kss[d]);
+  const refs: number[][] = new Array(names.length);
+  for (let i = 0; i < names.length; i++) refs[i] = [];
+  for (let d = 0; d < kss.length; d++) {
+    const ks = kss[d];
+    for (let k = 0; k < ks.length; k++) refs[indexOfName(names, ks[k])].push(d, k);
+  }
+  const layout: Layout = { kss: kss.slice(), names, refs };
+  if (list.length >= 16) list.shift();
+  list.push(layout);
+  return layout;
+}
+
+/** The union of two sorted name lists. */
+function mergeNames(a: string[], b: string[]): string[] {
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i];
+    const y = b[j];
+    if (x === y) {
+      out.push(x);
+      i++;
+      j++;
+    } else if (x < y) {
+      out.push(x);
+      i++;
+    } else {
+      out.push(y);
+      j++;
+    }
+  }
+  while (i < a.length) out.push(a[i++]);
+  while (j < b.length) out.push(b[j++]);
+  return out;
+}
+
+/** The index of `name` in the sorted list `names` (which holds it). */
+function indexOfName(names: string[], name: string): number {
+  let lo = 0;
+  let hi = names.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const k = names[mid];
+    if (k === name) return mid;
+    if (k < name) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/** Forces the option of the name at index `i` of a level (a thunk of `options`). */
+function levelOption(l: Level, i: number): Value {
+  const x = l.resolve(i);
+  return x.option !== undefined ? x.option.attrs() : l.child(i, x).options;
+}
+
+/** Forces the value of the name at index `i` of a level (a thunk of `config`). */
+function levelConfig(l: Level, i: number): Value {
+  const x = l.resolve(i);
+  return x.option !== undefined ? x.option.value().force() : l.child(i, x).config;
+}
+
+/**
+ * One level of the option tree. Declarations are grouped by attribute name when the level
+ * is made; each name is classified (option or sub-tree) only when used, since declarations
+ * may depend on config. Definitions are grouped by name when first needed.
+ */
+class Level implements DefsSource {
+  /** Declared names, sorted; `options` and `config` are array-form sets over them. */
+  readonly names: string[];
+  /** The declarations declaring something, and their names' values and positions. */
+  private readonly used: Decl[];
+  private readonly vals: Lazy[][];
+  private readonly poss: ((AttrPos | undefined)[] | undefined)[];
+  /** Per name, (declaration, key) index pairs (undefined: one declaration, same indexes). */
+  private readonly refs: number[][] | undefined;
+  private readonly resolved: (Resolved | undefined)[];
+  readonly options: Attrs;
+  readonly config: Attrs;
+  private raw: Map<string, Def[]> | undefined;
+  private pushedCache: Map<string, CfgMod[]> | undefined;
+  private unmatchedV: Unmatched[] | undefined = undefined;
+
+  constructor(
+    private readonly ctx: TreeContext,
+    private readonly prefix: string[],
+    decls: Decl[],
+    private readonly getConfigs: () => CfgMod[],
+  ) {
+    // The declared names: the union of the declarations' (sorted) names.
+    const used: Decl[] = [];
+    for (const d of decls) if (d.options.size > 0) used.push(d);
+    const m = used.length;
+    const kss = new Array<string[]>(m);
+    const vals = new Array<Lazy[]>(m);
+    const poss = new Array<(AttrPos | undefined)[] | undefined>(m);
+    for (let d = 0; d < m; d++) {
+      const opts = used[d].options;
+      kss[d] = opts.keys();
+      vals[d] = opts.values();
+      poss[d] = opts.positions();
+    }
+    const layout = m === 0 ? undefined : m === 1 ? undefined : layoutOf(kss);
+    const names = m === 0 ? EMPTY_NAMES : m === 1 ? kss[0] : layout!.names;
+    const n = names.length;
+    this.used = used;
+    this.refs = layout === undefined ? undefined : layout.refs;
+    this.vals = vals;
+    this.poss = poss;
+    const optionVals = new Array<Lazy>(n);
+    const configVals = new Array<Lazy>(n);
+    for (let i = 0; i < n; i++) {
+      optionVals[i] = new Thunk(levelOption, this, i);
+      configVals[i] = new Thunk(levelConfig, this, i);
+    }
+    this.names = names;
+    this.resolved = new Array(n);
+    this.options = Attrs.fromSorted(names, optionVals);
+    this.config = Attrs.fromSorted(names, configVals);
+  }
+
+  /** The (raw) definitions of this level by name. */
+  rawDefs(): Map<string, Def[]> {
+    if (this.raw !== undefined) return this.raw;
     const raw = new Map<string, Def[]>();
-    for (const c of getConfigs()) {
+    for (const c of this.getConfigs()) {
       if (!(c.config instanceof Attrs)) {
-        const p = showOption(prefix);
+        const p = showOption(this.prefix);
         throw new NixError(
           'throw',
           `In module \`${c.file}', you're trying to define a value of type \`${typeOf(c.config)}'\nrather than an attribute set for the option\n\`${p}'!\n\nThis usually happens if \`${p}' has option\ndefinitions inside that are not matched. Please check how to properly define\nthis option by e.g. referring to \`man 5 configuration.nix'!\n`,
         );
       }
-      for (const [name, v] of c.config.map) {
-        let r = raw.get(name);
-        if (!r) raw.set(name, (r = []));
-        r.push({ file: c.file, value: v, pos: c.config.posOf(name) });
+      const file = c.file;
+      const ks = c.config.keys();
+      const vs = c.config.values();
+      const ps = c.config.positions();
+      for (let k = 0; k < ks.length; k++) {
+        const def: Def = { file, value: vs[k], pos: ps === undefined ? undefined : ps[k] };
+        const r = raw.get(ks[k]);
+        if (r === undefined) raw.set(ks[k], [def]);
+        else r.push(def);
       }
     }
-    // Pushed-down definitions of a sub-tree, computed when that sub-tree is first used.
-    const pushedCache = new Map<string, CfgMod[]>();
-    const pushed = (name: string): CfgMod[] => {
-      let p = pushedCache.get(name);
-      if (!p) {
-        p = [];
-        for (const d of raw.get(name) ?? []) for (const x of pushDownProperties(d.value)) p.push({ file: d.file, config: x });
-        pushedCache.set(name, p);
-      }
-      return p;
-    };
-    return { pushed, raw };
-  });
-  const optionsMap = new Map<string, Lazy>();
-  const configMap = new Map<string, Lazy>();
-  interface Resolved {
-    option?: Thunk;
-    child?: () => Level;
+    this.raw = raw;
+    return raw;
   }
-  // Each name is classified (option or sub-tree) only when used: declarations may depend on config.
-  const resolve = (name: string, rawList: { file: string; value: Lazy; pos?: AttrPos }[]): Resolved => {
-    const loc = [...prefix, name];
-    const list: { file: string; value: Value; pos?: AttrPos }[] = rawList.map((d) => ({ ...d, value: force(d.value) }));
+
+  /** Pushed-down definitions of a sub-tree, computed when that sub-tree is first used. */
+  private pushed(name: string): CfgMod[] {
+    if (this.pushedCache === undefined) this.pushedCache = new Map();
+    let p = this.pushedCache.get(name);
+    if (p === undefined) {
+      p = [];
+      const defs = this.rawDefs().get(name);
+      if (defs !== undefined) for (const d of defs) for (const x of pushDownProperties(d.value)) p.push({ file: d.file, config: x });
+      this.pushedCache.set(name, p);
+    }
+    return p;
+  }
+
+  resolve(i: number): Resolved {
+    let r = this.resolved[i];
+    if (r === undefined) {
+      r = this.resolveName(this.names[i], this.declRefs(i));
+      this.resolved[i] = r;
+    }
+    return r;
+  }
+
+  child(i: number, x: Resolved): Level {
+    if (x.child === undefined) {
+      const name = this.names[i];
+      x.child = new Level(this.ctx, appendName(this.prefix, name), x.subDecls!, () => this.pushed(name));
+    }
+    return x.child;
+  }
+
+  defsOf(name: string): Def[] {
+    return this.rawDefs().get(name) ?? [];
+  }
+
+  private optionNode(name: string, optDecls: Decl[]): OptionNode {
+    return new OptionNode(this.prefix, name, optDecls, this, this.ctx);
+  }
+
+  private resolveName(name: string, rawList: DeclRef[]): Resolved {
+    const prefix = this.prefix;
+    // The common case: one declaration, an option.
+    if (rawList.length === 1) {
+      const d = rawList[0];
+      const v = force(d.value);
+      if (v instanceof Attrs && v.has('_type') && isOptionValue(v)) {
+        return { option: this.optionNode(name, [{ file: d.file, options: v, pos: d.pos }]), subDecls: undefined, child: undefined };
+      }
+    }
+    const loc = appendName(prefix, name);
+    const list: { file: string; value: Value; pos?: AttrPos }[] = rawList.map((d) => ({ file: d.file, value: force(d.value), pos: d.pos }));
     const badTag = list.find((d) => d.value instanceof Attrs && d.value.has('_type') && !isOptionValue(d.value));
     if (badTag !== undefined) {
       throw declarationTypeError(loc, strValue((badTag.value as Attrs).get('_type')!), badTag.file);
@@ -130,6 +332,7 @@ function buildLevel(ctx: TreeContext, prefix: string[], decls: Decl[], getConfig
               lines.join('\n'),
           );
         }
+        const ctx = this.ctx;
         for (let i = 0; i < list.length; i++) {
           const d = list[i];
           if (isOptionValue(d.value)) continue;
@@ -150,59 +353,88 @@ function buildLevel(ctx: TreeContext, prefix: string[], decls: Decl[], getConfig
       }
       // Declarations are merged when the option is first used (type conflicts surface there).
       const optDecls = list.map((d) => ({ file: d.file, options: d.value as Attrs, pos: d.pos }));
-      const option = new Thunk(
-        () => evalOption(loc, optDecls, () => defsByName().raw.get(name) ?? [], ctx.unspecified),
-        undefined,
-      );
-      return { option };
-    } else {
-      const subDecls: Decl[] = list.map((d) => {
-        if (!(d.value instanceof Attrs)) {
-          throw new NixError(
-            'throw',
-            `An option declaration for \`${showOption(loc)}' has type\n\`${typeOf(d.value)}' rather than an attribute set.\nDid you mean to define this outside of \`options'?\n`,
-          );
-        }
-        return { file: d.file, options: d.value };
-      });
-      const child = memo(() => buildLevel(ctx, loc, subDecls, () => defsByName().pushed(name)));
-      return { child };
+      return { option: this.optionNode(name, optDecls), subDecls: undefined, child: undefined };
     }
-  };
-  const resolved = new Map<string, () => Resolved>();
-  for (const [name, list] of declsByName) {
-    const r = memo(() => resolve(name, list));
-    resolved.set(name, r);
-    optionsMap.set(name, new Thunk(() => {
-      const x = r();
-      return x.option ? x.option.force() : x.child!().options;
-    }, undefined));
-    configMap.set(name, new Thunk(() => {
-      const x = r();
-      return x.option ? force((x.option.force() as Attrs).get('value')!) : x.child!().config;
-    }, undefined));
+    const subDecls: Decl[] = list.map((d) => {
+      if (!(d.value instanceof Attrs)) {
+        throw new NixError(
+          'throw',
+          `An option declaration for \`${showOption(loc)}' has type\n\`${typeOf(d.value)}' rather than an attribute set.\nDid you mean to define this outside of \`options'?\n`,
+        );
+      }
+      return { file: d.file, options: d.value };
+    });
+    return { option: undefined, subDecls, child: undefined };
   }
-  const unmatched = (): Unmatched[] => {
-    // By name (as nixpkgs' attrset of unmatched definitions): sub-trees' and this level's.
-    const byName = new Map<string, Unmatched[]>();
-    for (const [name, defs] of defsByName().raw) {
-      if (declsByName.has(name)) continue;
-      byName.set(name, defs.map((d) => ({ ...d, prefix: [...prefix, name].slice(ctx.baseLen) })));
+
+  /** Whether name `i` is an option (classifying it, without making its option node). */
+  private isOption(i: number): boolean {
+    const r = this.resolved[i];
+    if (r !== undefined) return r.option !== undefined;
+    const refs = this.refs;
+    if (refs === undefined || refs[i].length === 2) {
+      const v = force(refs === undefined ? this.vals[0][i] : this.vals[refs[i][0]][refs[i][1]]);
+      if (v instanceof Attrs && v.has('_type') && isOptionValue(v)) return true;
     }
-    const raw = defsByName().raw;
-    if (raw.size === 0) return [];
-    for (const [name, r] of resolved) {
-      const x = r();
-      if (x.child && raw.has(name)) {
-        const u = x.child().unmatched();
-        if (u.length) byName.set(name, u);
+    return this.resolve(i).option !== undefined;
+  }
+
+  /** The declarations of name `i`, in module order. */
+  private declRefs(i: number): DeclRef[] {
+    const refs = this.refs;
+    if (refs === undefined) {
+      const ps = this.poss[0];
+      return [{ file: this.used[0].file, value: this.vals[0][i], pos: ps === undefined ? undefined : ps[i] }];
+    }
+    const r = refs[i];
+    const out = new Array<DeclRef>(r.length >> 1);
+    for (let j = 0; j < r.length; j += 2) {
+      const d = r[j];
+      const k = r[j + 1];
+      const ps = this.poss[d];
+      out[j >> 1] = { file: this.used[d].file, value: this.vals[d][k], pos: ps === undefined ? undefined : ps[k] };
+    }
+    return out;
+  }
+
+  /** Definitions naming no declared option, by name (as nixpkgs' unmatched definitions). */
+  unmatched(): Unmatched[] {
+    if (this.unmatchedV !== undefined) return this.unmatchedV;
+    const raw = this.rawDefs();
+    let result = NO_UNMATCHED;
+    if (raw.size > 0) {
+      const prefix = this.prefix;
+      const baseLen = this.ctx.baseLen;
+      const names = this.names;
+      let byName: Map<string, Unmatched[]> | undefined;
+      raw.forEach((defs, name) => {
+        if (indexOfName(names, name) >= 0) return;
+        const p = [...prefix, name].slice(baseLen);
+        (byName ??= new Map()).set(
+          name,
+          defs.map((d) => ({ ...d, prefix: p })),
+        );
+      });
+      // Classifying every declared name forces its declarations, as in nixpkgs.
+      for (let i = 0; i < names.length; i++) {
+        if (this.isOption(i)) continue;
+        const name = names[i];
+        if (raw.has(name)) {
+          const u = this.child(i, this.resolve(i)).unmatched();
+          if (u.length) (byName ??= new Map()).set(name, u);
+        }
+      }
+      if (byName !== undefined) {
+        const m = byName;
+        result = [...m.keys()].sort(compareBytes).flatMap((n) => m.get(n)!);
       }
     }
-    const names = [...byName.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    return names.flatMap((n) => byName.get(n)!);
-  };
-  return { options: new Attrs(optionsMap), config: new Attrs(configMap), unmatched };
+    this.unmatchedV = result;
+    return result;
+  }
 }
+
+const NO_UNMATCHED: Unmatched[] = [];
 
 function escapeNixIdentifier(s: string): string {
   return /^[a-zA-Z_][a-zA-Z0-9_'-]*$/.test(s) ? s : JSON.stringify(s).replace(/\$\{/g, '\\${');
@@ -316,6 +548,9 @@ function unmatchedError(prefix: string[], first: Unmatched, options: Attrs): Nix
   return new NixError('throw', baseMsg);
 }
 
+const BASE_ARG_NAMES = ['_class', '_prefix', 'config', 'lib', 'options', 'specialArgs'];
+const RESULT_NAMES = ['_internalConfig', 'config', 'graph', 'options'];
+
 export interface EvalResult {
   options: Lazy;
   config: Lazy;
@@ -327,97 +562,133 @@ export interface EvalResult {
  * `__nixling.evalModules { lib; modules; specialArgs; prefix; class; }` → { options; config; }
  * (the Nix wrapper in modules/lib/modules.nix adds extendModules, type, _module).
  */
-export function evalModulesCore(argsL: Lazy): Value {
-  const args = forceAttrs(argsL);
-  const lib = args.get('lib')!;
-  // `internalModules` (lib's own `_module` declarations) come after the user's modules, as
-  // in nixpkgs, so anonymous user modules are numbered from `:anon-1`.
-  const modules = [...forceList(args.get('modules')!), ...(args.has('internalModules') ? forceList(args.get('internalModules')!) : [])];
-  const specialArgs = args.has('specialArgs') ? forceAttrs(args.get('specialArgs')!) : Attrs.empty();
-  const prefix = args.has('prefix') ? forceList(args.get('prefix')!).map((p) => strValue(p)) : [];
-  const classL = args.get('class') ?? null;
-  const classV = classL === null ? null : force(classL);
-  setPrettyLib(lib);
+/** One evaluation (evalModules call): its arguments, modules and option tree. */
+class Evaluation implements TreeContext, CollectContext {
+  readonly lib: Lazy;
+  readonly prefix: string[];
+  readonly baseLen: number;
+  readonly baseArgs: Attrs;
+  readonly modulesPath: string | undefined;
+  readonly class: string | undefined;
+  readonly internalConfig: Thunk;
+  readonly options: Thunk;
+  readonly configArg: Thunk;
+  readonly config: Thunk;
+  level: Level | undefined = undefined;
+  collected: Module[] = [];
+  private configsV: CfgMod[] | undefined = undefined;
 
-  let level: Level | undefined;
-  const getLevel = (): Level => {
-    if (!level) throw new NixError('infinite-recursion', 'infinite recursion encountered');
-    return level;
-  };
-  const internalConfig = new Thunk(() => withFreeform(getLevel()), undefined);
-  const options = new Thunk(() => getLevel().options, undefined);
-  // The `config` modules receive: nixpkgs wraps it in addErrorContext with this hint.
-  const configArg = new Thunk(() => {
-    try {
-      return force(internalConfig);
-    } catch (e) {
-      if (e instanceof NixError) e.addTrace(INFINITE_RECURSION_HINT);
-      throw e;
-    }
-  }, undefined);
-  const baseMap = new Map<string, Lazy>([
-    ['lib', lib],
-    ['config', configArg],
-    ['options', options],
-    ['specialArgs', specialArgs],
-    ['_class', classL],
-    ['_prefix', prefix as Lazy[]],
-  ]);
-  for (const [k, v] of specialArgs.map) baseMap.set(k, v);
-  const mp = specialArgs.get('modulesPath');
-  const cctx: CollectContext = {
-    baseArgs: new Attrs(baseMap),
-    moduleArgs: () => forceAttrs(forceAttrs(forceAttrs(configArg).get('_module')!).get('args')!),
-    modulesPath: mp !== undefined ? strValue(mp) : undefined,
-    class: classV === null ? undefined : strValue(classV),
-    prefix,
-  };
-  // nixpkgs merges the collected modules in reverse order (definitions and declarations
-  // of later modules come first).
-  const collectedAll = collectModulesWithGraph(cctx, modules, '<unknown-file>');
-  const collected: Module[] = collectedAll.modules.reverse();
-  const decls: Decl[] = collected.map((m) => ({ file: m.file, options: forceAttrs(m.options) }));
-  const configs = memo(() => {
+  constructor(args: Attrs) {
+    const lib = args.get('lib')!;
+    const specialArgsL = args.get('specialArgs');
+    const specialArgs = specialArgsL !== undefined ? forceAttrs(specialArgsL) : Attrs.empty();
+    const prefixL = args.get('prefix');
+    const prefix = prefixL !== undefined ? forceList(prefixL).map((p) => strValue(p)) : [];
+    const classL = args.get('class') ?? null;
+    const classV = classL === null ? null : force(classL);
+    setPrettyLib(lib);
+    this.lib = lib;
+    this.prefix = prefix;
+    this.baseLen = prefix.length;
+    this.internalConfig = new Thunk(internalConfigOf, this);
+    this.options = new Thunk(optionsOf, this);
+    // The `config` modules receive: nixpkgs wraps it in addErrorContext with this hint.
+    this.configArg = new Thunk(configArgOf, this);
+    this.config = new Thunk(configOf, this);
+    // { lib, config, options, specialArgs, _class, _prefix } // specialArgs
+    this.baseArgs = Attrs.fromSorted(BASE_ARG_NAMES, [classL, prefix as Lazy[], this.configArg, lib, this.options, specialArgs]).update(specialArgs);
+    const mp = specialArgs.get('modulesPath');
+    this.modulesPath = mp !== undefined ? strValue(mp) : undefined;
+    this.class = classV === null ? undefined : strValue(classV);
+  }
+
+  getLevel(): Level {
+    if (this.level === undefined) throw new NixError('infinite-recursion', 'infinite recursion encountered');
+    return this.level;
+  }
+
+  moduleArgs(): Attrs {
+    return forceAttrs(forceAttrs(forceAttrs(this.configArg).get('_module')!).get('args')!);
+  }
+
+  private types(): Attrs {
+    return forceAttrs(forceAttrs(this.lib).get('types')!);
+  }
+
+  unspecified(): Lazy {
+    return force(this.types().get('unspecified')!);
+  }
+
+  submoduleWith(): Value {
+    return force(this.types().get('submoduleWith')!);
+  }
+
+  /** Every module's (pushed-down) config, with freeformType and meta as definitions. */
+  configs(): CfgMod[] {
+    if (this.configsV !== undefined) return this.configsV;
     const out: CfgMod[] = [];
-    for (const m of collected) {
+    for (const m of this.collected) {
       for (const c of pushDownProperties(m.config)) out.push({ file: m.file, config: c });
       if (m.freeformType !== undefined) {
         out.push({ file: m.file, config: attrsFrom({ _module: attrsFrom({ freeformType: m.freeformType }) }) });
       }
       if (m.meta !== undefined) out.push({ file: m.file, config: attrsFrom({ meta: m.meta }) });
     }
+    this.configsV = out;
     return out;
-  });
-  const types = () => forceAttrs(forceAttrs(lib).get('types')!);
-  const tctx: TreeContext = {
-    unspecified: () => force(types().get('unspecified')!),
-    submoduleWith: () => force(types().get('submoduleWith')!),
-    baseLen: prefix.length,
-  };
-  level = buildLevel(tctx, prefix, decls, configs);
-  const lv = level;
-  function withFreeform(l: Level): Value {
+  }
+
+  withFreeform(l: Level): Value {
     const ft = freeformTypeOf(l.config);
     if (ft === null) return l.config;
     const defs = l.unmatched().map((d) => attrsFrom({ file: d.file, value: setAttrByPath(d.prefix, d.value) }));
-    const merged = forceAttrs(callFunction(force(ft.get('merge')!), [prefix as Lazy[], defs]));
+    const merged = forceAttrs(callFunction(force(ft.get('merge')!), [this.prefix as Lazy[], defs]));
     return recursiveUpdate(merged, l.config);
   }
-  const config = new Thunk(() => {
-    const internal = forceAttrs(internalConfig);
+
+  finalConfig(): Value {
+    const internal = forceAttrs(this.internalConfig);
     const mod = internal.get('_module');
     let check = true;
     if (mod !== undefined) {
       const c = forceAttrs(mod).get('check');
       if (c !== undefined) check = force(c) === true;
     }
+    const lv = this.level!;
     if (check && freeformTypeOf(lv.config) === null) {
       const un = lv.unmatched();
-      if (un.length) throw unmatchedError(prefix, un[0], forceAttrs(options));
+      if (un.length) throw unmatchedError(this.prefix, un[0], forceAttrs(this.options));
     }
-    const m = new Map(internal.map);
-    m.delete('_module');
-    return new Attrs(m);
-  }, undefined);
-  return attrsFrom({ options, config, _internalConfig: internalConfig, graph: collectedAll.graph });
+    return withoutAttr(internal, '_module');
+  }
+}
+
+const internalConfigOf = (e: Evaluation): Value => e.withFreeform(e.getLevel());
+const optionsOf = (e: Evaluation): Value => e.getLevel().options;
+const configOf = (e: Evaluation): Value => e.finalConfig();
+function configArgOf(e: Evaluation): Value {
+  try {
+    return force(e.internalConfig);
+  } catch (err) {
+    if (err instanceof NixError) err.addTrace(INFINITE_RECURSION_HINT);
+    throw err;
+  }
+}
+
+export function evalModulesCore(argsL: Lazy): Value {
+  const args = forceAttrs(argsL);
+  // `internalModules` (lib's own `_module` declarations) come after the user's modules, as
+  // in nixpkgs, so anonymous user modules are numbered from `:anon-1`.
+  const userModules = forceList(args.get('modules')!);
+  const internalL = args.get('internalModules');
+  const modules = internalL !== undefined ? userModules.concat(forceList(internalL)) : userModules;
+  const ev = new Evaluation(args);
+  // nixpkgs merges the collected modules in reverse order (definitions and declarations
+  // of later modules come first).
+  const collectedAll = collectModulesWithGraph(ev, modules, '<unknown-file>');
+  const collected: Module[] = collectedAll.modules.reverse();
+  ev.collected = collected;
+  const decls: Decl[] = collected.map((m) => ({ file: m.file, options: forceAttrs(m.options) }));
+  ev.level = new Level(ev, ev.prefix, decls, () => ev.configs());
+  return Attrs.fromSorted(RESULT_NAMES, [ev.internalConfig, ev.config, collectedAll.graph, ev.options]);
 }

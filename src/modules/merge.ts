@@ -7,27 +7,29 @@
  * definitions left the value is `type.emptyValue.value` if the type has one, else the
  * "was accessed but has no value defined" error.
  *
- * The result is computed once per call and the value is a thunk, so merging is memoised
- * per option and only happens when the value is forced.
+ * Everything is computed on demand and once, in stages as nixpkgs' lazy attributes are:
+ * `highestPrio` needs only the discharge and the priorities (not the definitions' contents),
+ * `defsFinal`/`isDefined` also the mkOrder sorting, and the value the type's check and merge.
  */
 import { NixError } from '../eval/errors';
-import { Attrs, Lazy, Thunk, Value, force, attrsFrom } from '../eval/value';
-import { callFunction, callFunction1 } from '../eval/runtime';
-import { Def, dischargeProperties, filterOverrides, markerOf, sortProperties } from './properties';
-import { showDefs, showOption, strValue } from './util';
-import { v2CheckedAndMerged } from './types-v2';
+import { Attrs, Lazy, Thunk, Value, force } from '../eval/value';
+import { callFunction2, callFunction1 } from '../eval/runtime';
+import { DEFAULT_ORDER, DEFAULT_PRIORITY, Def, dischargeProperties, markerOf, prioNumber } from './properties';
+import { forceAttrs, showDefs, showOption, strValue } from './util';
+import { V2Merged, isV2Type, v2CheckedAndMergedLazy } from './types-v2';
 
-export interface Merged {
-  /** Definitions after discharge, filtering and sorting (values unwrapped). */
-  defsFinal: Def[];
-  highestPrio: number;
-  isDefined: boolean;
-  value: Lazy;
-  valueMeta: Lazy;
+const FILE_VALUE = ['file', 'value'];
+const OPTION_DEFAULT_PRIORITY = 1500;
+
+/** A definition as Nix sees it: `{ file; value; }`. */
+export function defToNix(d: Def): Attrs {
+  return Attrs.fromSorted(FILE_VALUE, [d.file, d.value]);
 }
 
 export function defsToNix(defs: Def[]): Value {
-  return defs.map((d) => attrsFrom({ file: d.file, value: d.value }));
+  const out = new Array<Lazy>(defs.length);
+  for (let i = 0; i < defs.length; i++) out[i] = Attrs.fromSorted(FILE_VALUE, [defs[i].file, defs[i].value]);
+  return out;
 }
 
 export function typeDescription(type: Attrs): string {
@@ -40,30 +42,166 @@ export function typeDescription(type: Attrs): string {
   return n === undefined ? 'unknown' : strValue(n);
 }
 
-export function mergeDefinitions(loc: string[], type: Attrs, defs: Def[]): Merged {
-  const discharged: Def[] = [];
-  for (const d of defs) {
-    for (const v of dischargeProperties(d.value)) {
-      // mkDefinition { file; value; } carries its own file.
-      if (v instanceof Attrs && markerOf(v) === 'definition') {
-        discharged.push({ file: strValue(v.get('file')!), value: v.get('value')! });
-      } else discharged.push({ file: d.file, value: v });
-    }
+function mergedValueOf(m: Merged): Value {
+  const defs = m.defsFinal;
+  if (defs.length > 0) {
+    const v2 = m.v2();
+    if (v2 !== null) return force(v2.value);
   }
-  const { values, highestPrio } = filterOverrides(discharged);
-  const defsFinal = sortProperties(values);
-  const isDefined = defsFinal.length > 0;
-  let v2: ReturnType<typeof v2CheckedAndMerged> | undefined;
-  const getV2 = () => (v2 === undefined ? (v2 = isDefined ? v2CheckedAndMerged(loc, type, defsFinal) : null) : v2);
-  const value = new Thunk(() => {
-    const r = getV2();
-    return r ? force(r.value) : mergedValue(loc, type, defsFinal);
-  }, undefined);
-  const valueMeta = new Thunk(() => {
-    const r = getV2();
-    return r ? force(r.valueMeta) : Attrs.empty();
-  }, undefined);
-  return { defsFinal, highestPrio, isDefined, value, valueMeta };
+  return mergedValue(m.loc, m.type, defs);
+}
+
+function valueMetaOf(m: Merged): Value {
+  if (!m.isDefined) return Attrs.empty();
+  const v2 = m.v2();
+  return v2 !== null ? force(v2.valueMeta) : Attrs.empty();
+}
+
+/** The merge of one location's definitions; every part is computed when first used. */
+export class Merged {
+  private s1Values: Def[] | undefined = undefined;
+  private s1Prio = 9999;
+  private final: Def[] | undefined = undefined;
+  private v2Merged: V2Merged | null | undefined = undefined;
+  readonly value: Lazy;
+  private valueMetaV: Thunk | undefined = undefined;
+
+  constructor(
+    readonly loc: string[],
+    readonly type: Attrs,
+    private readonly defs: Def[],
+    /** The option's default (a definition at mkOptionDefault priority, before `defs`). */
+    private readonly dflt: Lazy | undefined,
+    private readonly dfltFile: string,
+  ) {
+    this.value = new Thunk(mergedValueOf, this);
+  }
+
+  /** `valueMeta` of the option: the v2 merge's when defined, else `{ }`. */
+  get valueMeta(): Lazy {
+    if (this.valueMetaV === undefined) this.valueMetaV = new Thunk(valueMetaOf, this);
+    return this.valueMetaV;
+  }
+
+  /** dischargeProperties and filterOverrides. */
+  private stage1(): Def[] {
+    if (this.s1Values !== undefined) return this.s1Values;
+    const defs = this.defs;
+    // The common case: plain definitions (no property at the top), which stay as they are.
+    let plain = true;
+    for (let i = 0; i < defs.length; i++) {
+      const v = force(defs[i].value);
+      if (v instanceof Attrs && v.has('_type')) {
+        plain = false;
+        break;
+      }
+    }
+    if (plain) {
+      if (defs.length > 0) {
+        this.s1Prio = DEFAULT_PRIORITY;
+        this.final = defs;
+        this.s1Values = defs;
+      } else if (this.dflt !== undefined) {
+        this.s1Prio = OPTION_DEFAULT_PRIORITY;
+        this.s1Values = [{ file: this.dfltFile, value: this.dflt }];
+      } else {
+        this.s1Prio = 9999;
+        this.final = defs;
+        this.s1Values = defs;
+      }
+      return this.s1Values;
+    }
+    // Discharge mkMerge/mkIf (all definitions first, as nixpkgs' concatMap does).
+    const files: string[] = [];
+    const vals: Lazy[] = [];
+    let out: Lazy[] = [];
+    for (let i = 0; i < defs.length; i++) {
+      const d = defs[i];
+      out.length = 0;
+      out = dischargeProperties(d.value, out);
+      for (let j = 0; j < out.length; j++) {
+        const v = out[j] as Value;
+        // mkDefinition { file; value; } carries its own file.
+        if (v instanceof Attrs && markerOf(v) === 'definition') {
+          files.push(strValue(v.get('file')!));
+          vals.push(v.get('value')!);
+        } else {
+          files.push(d.file);
+          vals.push(v);
+        }
+      }
+    }
+    // filterOverrides: the default (if any) is a definition at priority 1500, first.
+    const hasDefault = this.dflt !== undefined;
+    const n = vals.length;
+    let highest = hasDefault ? OPTION_DEFAULT_PRIORITY : 9999;
+    const prios = new Array<number>(n);
+    for (let i = 0; i < n; i++) {
+      const v = force(vals[i]);
+      const p = v instanceof Attrs && markerOf(v) === 'override' ? prioNumber(v.get('priority')!) : DEFAULT_PRIORITY;
+      prios[i] = p;
+      if (p < highest) highest = p;
+    }
+    const values: Def[] = [];
+    if (hasDefault && highest === OPTION_DEFAULT_PRIORITY) values.push({ file: this.dfltFile, value: this.dflt! });
+    for (let i = 0; i < n; i++) {
+      if (prios[i] !== highest) continue;
+      const v = force(vals[i]);
+      values.push({ file: files[i], value: v instanceof Attrs && markerOf(v) === 'override' ? v.get('content')! : v });
+    }
+    this.s1Prio = highest;
+    this.s1Values = values;
+    return values;
+  }
+
+  get highestPrio(): number {
+    this.stage1();
+    return this.s1Prio;
+  }
+
+  /** Definitions after discharge, filtering and sorting (values unwrapped). */
+  get defsFinal(): Def[] {
+    if (this.final === undefined) {
+      const values = this.stage1();
+      if (this.final === undefined) this.final = sortProperties(values);
+    }
+    return this.final;
+  }
+
+  get isDefined(): boolean {
+    return this.defsFinal.length > 0;
+  }
+
+  /** The type's v2 merge of the final definitions (null when the type has none). */
+  v2(): V2Merged | null {
+    if (this.v2Merged === undefined) {
+      this.v2Merged = isV2Type(this.type) ? v2CheckedAndMergedLazy(this.loc, this.type, () => this.defsFinal) : null;
+    }
+    return this.v2Merged;
+  }
+}
+
+/** sortProperties: stable sort by mkOrder priority, unwrapping `order`. */
+function sortProperties(defs: Def[]): Def[] {
+  let any = false;
+  for (let i = 0; i < defs.length; i++) {
+    const v = force(defs[i].value);
+    if (v instanceof Attrs && markerOf(v) === 'order') any = true;
+  }
+  if (!any) return defs;
+  const keyed = defs.map((d, i) => {
+    const v = force(d.value);
+    if (v instanceof Attrs && markerOf(v) === 'order') {
+      return { i, p: prioNumber(v.get('priority')!), d: { file: d.file, value: v.get('content')! } };
+    }
+    return { i, p: DEFAULT_ORDER, d };
+  });
+  keyed.sort((x, y) => x.p - y.p || x.i - y.i);
+  return keyed.map((k) => k.d);
+}
+
+export function mergeDefinitions(loc: string[], type: Attrs, defs: Def[], dflt?: Lazy, dfltFile = ''): Merged {
+  return new Merged(loc, type, defs, dflt, dfltFile);
 }
 
 function mergedValue(loc: string[], type: Attrs, defs: Def[]): Value {
@@ -89,5 +227,57 @@ function mergedValue(loc: string[], type: Attrs, defs: Def[]): Value {
     }
   }
   const merge = force(type.get('merge')!);
-  return force(callFunction(merge, [loc as Lazy[] as any, defsToNix(defs)]));
+  return force(callFunction2(merge, loc as Lazy[] as any, defsToNix(defs)));
+}
+
+// --- The Nix-facing forms (`__nixling.mergeDefinitions`, `__nixling.mergeElem`) -----------
+
+const MERGE_KEYS = ['defsFinal', 'highestPrio', 'isDefined', 'mergedValue'];
+const ELEM_KEYS = ['defsFinal', 'highestPrio', 'isDefined', 'mergedValue', 'valueMeta'];
+
+const defsFinalOf = (m: Merged): Value => defsToNix(m.defsFinal);
+const highestPrioOf = (m: Merged): Value => m.highestPrio;
+const isDefinedOf = (m: Merged): Value => m.isDefined;
+const elemValueMetaOf = (m: Merged): Value => {
+  const v2 = m.v2();
+  return v2 !== null ? force(v2.valueMeta) : Attrs.empty();
+};
+
+/** Definitions given as a Nix list of `{ file; value; }`. */
+export function defsFromNix(defs: Lazy[]): Def[] {
+  const out = new Array<Def>(defs.length);
+  for (let i = 0; i < defs.length; i++) {
+    const a = forceAttrs(defs[i]);
+    out[i] = { file: strValue(a.get('file')!), value: a.get('value')! };
+  }
+  return out;
+}
+
+/** `__nixling.mergeDefinitions loc type defs` → { defsFinal; highestPrio; isDefined; mergedValue; }, all lazy. */
+export function mergeDefinitionsNix(loc: string[], type: Attrs, defs: Def[]): Attrs {
+  const m = new Merged(loc, type, defs, undefined, '');
+  return Attrs.fromSorted(MERGE_KEYS, [
+    new Thunk(defsFinalOf, m),
+    new Thunk(highestPrioOf, m),
+    new Thunk(isDefinedOf, m),
+    m.value,
+  ]);
+}
+
+/**
+ * `__nixling.mergeElem loc elemType defs`: one element of a compound type (attrsOf value,
+ * listOf item): mergeDefinitions plus `valueMeta` — the v2 merge's (even with no
+ * definitions) with `_internal.type`, or `{ }` for a type without a v2 merge.
+ */
+export function mergeElemNix(loc: string[], type: Attrs, defs: Def[]): Attrs {
+  // As in Nix, whether the type is v2 is decided when the result is built.
+  isV2Type(type);
+  const m = new Merged(loc, type, defs, undefined, '');
+  return Attrs.fromSorted(ELEM_KEYS, [
+    new Thunk(defsFinalOf, m),
+    new Thunk(highestPrioOf, m),
+    new Thunk(isDefinedOf, m),
+    m.value,
+    new Thunk(elemValueMetaOf, m),
+  ]);
 }

@@ -12,11 +12,11 @@
  * The merge is done once per option and only when one of those fields is forced.
  */
 import { NixError } from '../eval/errors';
-import { AttrPos, Attrs, Lazy, Thunk, Value, force, attrsFrom } from '../eval/value';
+import { AttrPos, Attrs, Lazy, Thunk, Value, compareBytes, force, attrsFrom } from '../eval/value';
 import { callFunction1 } from '../eval/runtime';
 import { Def } from './properties';
 import { Merged, defsToNix, mergeDefinitions } from './merge';
-import { showDefs, showFiles, showOption } from './util';
+import { appendName, showDefs, showFiles, showOption } from './util';
 
 export interface Decl {
   file: string;
@@ -89,77 +89,228 @@ export function mergeOptionDecls(loc: string[], decls: Decl[]): { fields: Map<st
   return { fields, declarations };
 }
 
-/** The option attrset for `loc`, given its declarations and (lazily) its raw definitions. */
-export function evalOption(loc: string[], decls: Decl[], getDefs: () => Def[], unspecified: () => Lazy): Attrs {
-  const { fields, declarations } = mergeOptionDecls(loc, decls);
-  const rawTypeL = fields.get('type');
-  // fixupOptionType: a type with sub-modules is rebuilt from every declaration's sub-modules,
-  // each wrapped in setDefaultModuleLocation (later declarations first, as nixpkgs folds).
-  const typeL: Lazy =
-    rawTypeL === undefined
-      ? new Thunk(unspecified as any, undefined)
-      : new Thunk(() => {
-          const t = force(rawTypeL) as Attrs;
-          const gsm = t.get('getSubModules');
-          if (gsm === undefined || force(gsm) === null) return t;
-          let subs: Lazy[] = [];
-          for (const d of decls) {
-            const dt = d.options.get('type');
-            if (dt === undefined) continue;
-            const g = (force(dt) as Attrs).get('getSubModules');
-            const gv = g === undefined ? null : force(g);
-            if (gv === null) continue;
-            const wrapped = (gv as Lazy[]).map((m) => attrsFrom({ _file: d.file, imports: [m] }) as Lazy);
-            subs = [...wrapped, ...subs];
-          }
-          const subst = t.get('substSubModules');
-          if (subst === undefined || subs.length === 0) return t;
-          return force(callFunction1(force(subst), subs));
-        }, undefined);
-  let merged: Merged | undefined;
-  const getMerged = (): Merged => {
-    if (merged) return merged;
-    let defs = getDefs();
-    const dflt = fields.get('default');
-    if (dflt !== undefined) {
-      defs = [
-        { file: declarations[0], value: attrsFrom({ _type: 'override', priority: OPTION_DEFAULT_PRIORITY, content: dflt }) },
-        ...defs,
-      ];
+/** Sorted names of the attributes evalOption adds to (or replaces in) the declaration's. */
+const OPTION_EXTRA_KEYS = [
+  '_type',
+  'declarationPositions',
+  'declarations',
+  'definitions',
+  'definitionsWithLocations',
+  'files',
+  'highestPrio',
+  'isDefined',
+  'loc',
+  'type',
+  'value',
+  'valueMeta',
+].sort(compareBytes);
+
+/** Where an option's raw definitions come from (a level of the option tree). */
+export interface DefsSource {
+  defsOf(name: string): Def[];
+}
+
+/** What an option needs from its evaluation. */
+export interface OptionContext {
+  /** lib.types.unspecified, the type of an option declared without one. */
+  unspecified(): Lazy;
+}
+
+const FILE_IMPORTS = ['_file', 'imports'];
+
+/** fixupOptionType: a type with sub-modules is rebuilt from every declaration's sub-modules,
+ *  each wrapped in setDefaultModuleLocation (later declarations first, as nixpkgs folds). */
+function optionType(o: OptionNode): Value {
+  const rawType = o.fields().get('type');
+  if (rawType === undefined) return force(o.ctx.unspecified());
+  const t = force(rawType) as Attrs;
+  const gsm = t.get('getSubModules');
+  if (gsm === undefined || force(gsm) === null) return t;
+  let subs: Lazy[] = [];
+  for (const d of o.decls) {
+    const dt = d.options.get('type');
+    if (dt === undefined) continue;
+    const g = (force(dt) as Attrs).get('getSubModules');
+    const gv = g === undefined ? null : force(g);
+    if (gv === null) continue;
+    const wrapped = (gv as Lazy[]).map((m) => Attrs.fromSorted(FILE_IMPORTS, [d.file, [m]]) as Lazy);
+    subs = [...wrapped, ...subs];
+  }
+  const subst = t.get('substSubModules');
+  if (subst === undefined || subs.length === 0) return t;
+  return force(callFunction1(force(subst), subs));
+}
+
+function optionValue(o: OptionNode): Value {
+  const v = o.merged().value;
+  const apply = o.fields().get('apply');
+  if (apply !== undefined) return force(callFunction1(force(apply), v));
+  return force(v);
+}
+const optDeclarationPositions = (o: OptionNode): Value => o.decls.map(declarationPosition);
+const optDefinitions = (o: OptionNode): Value => o.merged().defsFinal.map((d) => d.value);
+const optFiles = (o: OptionNode): Value => o.merged().defsFinal.map((d) => d.file);
+const optDefinitionsWithLocations = (o: OptionNode): Value => defsToNix(o.merged().defsFinal);
+const optHighestPrio = (o: OptionNode): Value => o.merged().highestPrio;
+const optIsDefined = (o: OptionNode): Value => o.merged().isDefined;
+const optValueMeta = (o: OptionNode): Value => force(o.merged().valueMeta);
+
+/**
+ * One option (evalOptionValue): its declarations are merged when first needed (type
+ * conflicts surface there), its definitions merged when its value or another lazy attribute
+ * is used, and the option attrset built only when the option itself is asked for (reading
+ * `config` needs just the value).
+ */
+export class OptionNode {
+  private fieldsV: Attrs | undefined = undefined;
+  private declarationsV: string[] | undefined = undefined;
+  private mergedV: Merged | undefined = undefined;
+  private typeV: Thunk | undefined = undefined;
+  private valueV: Thunk | undefined = undefined;
+  private attrsV: Attrs | undefined = undefined;
+
+  constructor(
+    private readonly prefix: string[],
+    private readonly name: string,
+    readonly decls: Decl[],
+    private readonly source: DefsSource,
+    readonly ctx: OptionContext,
+  ) {}
+
+  private locV: string[] | undefined = undefined;
+
+  get loc(): string[] {
+    if (this.locV === undefined) this.locV = appendName(this.prefix, this.name);
+    return this.locV;
+  }
+
+  /** mergeOptionDecls: the declarations' attributes. */
+  fields(): Attrs {
+    if (this.fieldsV === undefined) {
+      const decls = this.decls;
+      if (decls.length === 1) {
+        this.declarationsV = [decls[0].file];
+        this.fieldsV = decls[0].options;
+      } else {
+        const r = mergeOptionDecls(this.loc, decls);
+        this.declarationsV = r.declarations;
+        this.fieldsV = new Attrs(r.fields);
+      }
     }
+    return this.fieldsV;
+  }
+
+  declarations(): string[] {
+    this.fields();
+    return this.declarationsV!;
+  }
+
+  type(): Thunk {
+    if (this.typeV === undefined) this.typeV = new Thunk(optionType, this);
+    return this.typeV;
+  }
+
+  defs(): Def[] {
+    return this.source.defsOf(this.name);
+  }
+
+  merged(): Merged {
+    if (this.mergedV !== undefined) return this.mergedV;
+    const fields = this.fields();
+    const defs = this.defs();
     const ro = fields.get('readOnly');
-    if (ro !== undefined && force(ro) === true && getDefs().length > 1) {
+    if (ro !== undefined && force(ro) === true && defs.length > 1) {
       throw new NixError(
         'throw',
-        `The option \`${showOption(loc)}' is read-only, but it's set multiple times. Definition values:${showDefs(getDefs())}`,
+        `The option \`${showOption(this.loc)}' is read-only, but it's set multiple times. Definition values:${showDefs(defs)}`,
       );
     }
-    merged = mergeDefinitions(loc, force(typeL) as Attrs, defs);
-    return merged;
-  };
-  const lazy = (f: () => Value) => new Thunk(f as any, undefined);
-  const m = new Map<string, Lazy>(fields);
-  m.set('_type', 'option');
-  m.set('type', typeL);
-  m.set('loc', loc as Lazy[]);
-  m.set('declarations', declarations);
-  m.set('declarationPositions', lazy(() => decls.map(declarationPosition)));
-  m.set(
-    'value',
-    lazy(() => {
-      const v = getMerged().value;
-      const apply = fields.get('apply');
-      if (apply !== undefined) return force(callFunction1(force(apply), v));
-      return force(v);
-    }),
-  );
-  m.set('isDefined', lazy(() => getMerged().isDefined));
-  m.set('highestPrio', lazy(() => getMerged().highestPrio));
-  m.set('definitions', lazy(() => getMerged().defsFinal.map((d) => d.value)));
-  m.set('files', lazy(() => getMerged().defsFinal.map((d) => d.file)));
-  m.set('definitionsWithLocations', lazy(() => defsToNix(getMerged().defsFinal)));
-  m.set('valueMeta', lazy(() => force(getMerged().valueMeta)));
-  const option = new Attrs(m);
-  provenance.set(option, { decls, definitions: getDefs });
-  return option;
+    // The default is a definition at mkOptionDefault priority, before the others.
+    const m = mergeDefinitions(this.loc, force(this.type()) as Attrs, defs, fields.get('default'), this.declarations()[0]);
+    this.mergedV = m;
+    return m;
+  }
+
+  /** The option's value (after `apply`), the same thunk as the attrset's `value`. */
+  value(): Thunk {
+    if (this.valueV === undefined) this.valueV = new Thunk(optionValue, this);
+    return this.valueV;
+  }
+
+  /** The option attrset. */
+  attrs(): Attrs {
+    if (this.attrsV !== undefined) return this.attrsV;
+    const fields = this.fields();
+    const extra: Lazy[] = [];
+    for (const k of OPTION_EXTRA_KEYS) {
+      switch (k) {
+        case '_type':
+          extra.push('option');
+          break;
+        case 'declarationPositions':
+          extra.push(new Thunk(optDeclarationPositions, this));
+          break;
+        case 'declarations':
+          extra.push(this.declarations());
+          break;
+        case 'definitions':
+          extra.push(new Thunk(optDefinitions, this));
+          break;
+        case 'definitionsWithLocations':
+          extra.push(new Thunk(optDefinitionsWithLocations, this));
+          break;
+        case 'files':
+          extra.push(new Thunk(optFiles, this));
+          break;
+        case 'highestPrio':
+          extra.push(new Thunk(optHighestPrio, this));
+          break;
+        case 'isDefined':
+          extra.push(new Thunk(optIsDefined, this));
+          break;
+        case 'loc':
+          extra.push(this.loc as Lazy[]);
+          break;
+        case 'type':
+          extra.push(this.type());
+          break;
+        case 'value':
+          extra.push(this.value());
+          break;
+        case 'valueMeta':
+          extra.push(new Thunk(optValueMeta, this));
+          break;
+      }
+    }
+    // The declaration's attributes, with the ones above replacing any of the same name.
+    const fk = fields.keys();
+    const fv = fields.values();
+    const ks: string[] = [];
+    const vs: Lazy[] = [];
+    let i = 0;
+    let j = 0;
+    const n = fk.length;
+    const m = OPTION_EXTRA_KEYS.length;
+    while (i < n || j < m) {
+      if (j === m || (i < n && fk[i] < OPTION_EXTRA_KEYS[j])) {
+        ks.push(fk[i]);
+        vs.push(fv[i]);
+        i++;
+      } else {
+        if (i < n && fk[i] === OPTION_EXTRA_KEYS[j]) i++;
+        ks.push(OPTION_EXTRA_KEYS[j]);
+        vs.push(extra[j]);
+        j++;
+      }
+    }
+    const option = Attrs.fromSorted(ks, vs);
+    provenance.set(option, { decls: this.decls, definitions: () => this.defs() });
+    this.attrsV = option;
+    return option;
+  }
+}
+
+/** The option attrset for `loc`, given its declarations and (lazily) its raw definitions. */
+export function evalOption(loc: string[], decls: Decl[], getDefs: () => Def[], unspecified: () => Lazy): Attrs {
+  return new OptionNode(loc.slice(0, -1), loc[loc.length - 1], decls, { defsOf: getDefs }, { unspecified }).attrs();
 }

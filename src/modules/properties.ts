@@ -12,7 +12,7 @@
  * - sortProperties: stable sort on `order` priority (default 1000), unwrapping `order`.
  */
 import { NixError } from '../eval/errors';
-import { AttrPos, Attrs, Lazy, Thunk, Value, force, attrsFrom, isInt } from '../eval/value';
+import { AttrPos, Attrs, Lazy, Thunk, Value, force, isInt } from '../eval/value';
 import { forceAttrs, forceList, typeOf as _t } from './util';
 
 export const DEFAULT_PRIORITY = 100;
@@ -27,16 +27,27 @@ export function markerOf(v: Value): string {
   return typeof s === 'string' ? s : '';
 }
 
-function mapAttrsIfAttrs(v: Value, wrap: (inner: Lazy) => Value): Value {
+/** `mapAttrs (n: v: wrap v)` on an attrset (other values unchanged), lazily in the values. */
+function mapAttrsIfAttrs(v: Value, wrap: (inner: Lazy, prop: Attrs) => Value, prop: Attrs): Value {
   if (!(v instanceof Attrs)) return v;
-  const m = new Map<string, Lazy>();
-  for (const [k, x] of v.map) m.set(k, new Thunk(wrap as any, x));
-  return new Attrs(m, v.pos);
+  const ks = v.keys();
+  const vs = v.values();
+  const out = new Array<Lazy>(ks.length);
+  for (let i = 0; i < ks.length; i++) out[i] = new Thunk(wrap as any, vs[i], prop);
+  return Attrs.fromSorted(ks, out, v.positions());
 }
+
+const IF_KEYS = ['_type', 'condition', 'content'];
+const OVERRIDE_KEYS = ['_type', 'content', 'priority'];
+/** `mkIf prop.condition inner` */
+const wrapIf = (inner: Lazy, prop: Attrs): Value => Attrs.fromSorted(IF_KEYS, ['if', prop.get('condition')!, inner]);
+/** `mkOverride prop.priority inner` */
+const wrapOverride = (inner: Lazy, prop: Attrs): Value => Attrs.fromSorted(OVERRIDE_KEYS, ['override', inner, prop.get('priority')!]);
 
 /** pushDownProperties: a config value → list of (forced) values. */
 export function pushDownProperties(cfg: Lazy): Value[] {
   const v = force(cfg);
+  if (!(v instanceof Attrs) || !v.has('_type')) return [v];
   const t = markerOf(v);
   if (t === 'merge') {
     const out: Value[] = [];
@@ -45,17 +56,11 @@ export function pushDownProperties(cfg: Lazy): Value[] {
   }
   if (t === 'if') {
     const a = v as Attrs;
-    const cond = a.get('condition')!;
-    return pushDownProperties(a.get('content')!).map((x) =>
-      mapAttrsIfAttrs(x, (inner) => attrsFrom({ _type: 'if', condition: cond, content: inner })),
-    );
+    return pushDownProperties(a.get('content')!).map((x) => mapAttrsIfAttrs(x, wrapIf, a));
   }
   if (t === 'override') {
     const a = v as Attrs;
-    const prio = a.get('priority')!;
-    return pushDownProperties(a.get('content')!).map((x) =>
-      mapAttrsIfAttrs(x, (inner) => attrsFrom({ _type: 'override', priority: prio, content: inner })),
-    );
+    return pushDownProperties(a.get('content')!).map((x) => mapAttrsIfAttrs(x, wrapOverride, a));
   }
   return [v];
 }
@@ -86,7 +91,7 @@ export function dischargeProperties(def: Lazy, out: Lazy[] = []): Lazy[] {
   return out;
 }
 
-function prioNumber(v: Lazy): number {
+export function prioNumber(v: Lazy): number {
   const p = force(v);
   if (!isInt(p)) throw new NixError('type', `expected an integer priority but found ${_t(p)}`);
   return Number(p);

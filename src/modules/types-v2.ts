@@ -13,7 +13,7 @@
  * for merge.ts, the top-level mergeDefinitions, so that a top-level v2 option behaves the same.
  */
 import { NixError } from '../eval/errors';
-import { Attrs, Lazy, Thunk, Value, attrsFrom, force } from '../eval/value';
+import { Attrs, Lazy, Thunk, Value, force } from '../eval/value';
 import { callFunction1 } from '../eval/runtime';
 import { Def } from './properties';
 import { showOption, strValue } from './util';
@@ -70,35 +70,60 @@ export interface V2Merged {
  */
 export function v2CheckedAndMerged(loc: string[], type: Attrs, defs: Def[]): V2Merged | null {
   if (!isV2Type(type)) return null;
-  const result = new Thunk(() => {
-    checkV2MergeCoherence(loc, type);
-    const v2 = force((force(type.get('merge')!) as Attrs).get('v2')!);
-    const arg = attrsFrom({
-      loc: loc as Lazy[] as any,
-      defs: defs.map((d) => attrsFrom({ file: d.file, value: d.value })) as any,
-    });
-    const r = force(callFunction1(v2, arg));
-    if (!(r instanceof Attrs)) throw new NixError('type', 'a v2 merge must return an attribute set');
-    return r;
-  }, undefined);
-  const value = new Thunk((): Value => {
-    const r = force(result) as Attrs;
-    const he = r.get('headError');
-    const hv = he === undefined ? null : force(he);
-    if (hv !== null) {
-      const msg = strValue((hv as Attrs).get('message')!);
-      throw new NixError(
-        'throw',
-        `A definition for option \`${showOption(loc)}' is not of type \`${typeDesc(type)}'. TypeError: ${msg}`,
-      );
-    }
-    return force(r.get('value')!);
-  }, undefined);
-  const valueMeta = new Thunk((): Value => {
-    const r = force(result) as Attrs;
-    const vm = r.get('valueMeta');
-    const base = vm === undefined ? Attrs.empty() : (force(vm) as Attrs);
-    return base.update(attrsFrom({ _internal: attrsFrom({ type }) }));
-  }, undefined);
-  return { value, valueMeta };
+  return v2CheckedAndMergedLazy(loc, type, () => defs);
+}
+
+interface V2State {
+  loc: string[];
+  type: Attrs;
+  getDefs: () => Def[];
+  result: Thunk | undefined;
+}
+
+function v2Result(st: V2State): Value {
+  checkV2MergeCoherence(st.loc, st.type);
+  const v2 = force((force(st.type.get('merge')!) as Attrs).get('v2')!);
+  const defs = st.getDefs();
+  const nixDefs = new Array<Lazy>(defs.length);
+  for (let i = 0; i < defs.length; i++) nixDefs[i] = Attrs.fromSorted(FILE_VALUE, [defs[i].file, defs[i].value]);
+  const arg = Attrs.fromSorted(LOC_DEFS, [nixDefs, st.loc as Lazy[] as any]);
+  const r = force(callFunction1(v2, arg));
+  if (!(r instanceof Attrs)) throw new NixError('type', 'a v2 merge must return an attribute set');
+  return r;
+}
+
+function v2Value(st: V2State): Value {
+  const r = force(st.result!) as Attrs;
+  const he = r.get('headError');
+  const hv = he === undefined ? null : force(he);
+  if (hv !== null) {
+    const msg = strValue((hv as Attrs).get('message')!);
+    throw new NixError(
+      'throw',
+      `A definition for option \`${showOption(st.loc)}' is not of type \`${typeDesc(st.type)}'. TypeError: ${msg}`,
+    );
+  }
+  return force(r.get('value')!);
+}
+
+function v2ValueMeta(st: V2State): Value {
+  const r = force(st.result!) as Attrs;
+  const vm = r.get('valueMeta');
+  const base = vm === undefined ? Attrs.empty() : (force(vm) as Attrs);
+  return base.update(Attrs.fromSorted(INTERNAL, [Attrs.fromSorted(TYPE, [st.type])]));
+}
+
+const FILE_VALUE = ['file', 'value'];
+const LOC_DEFS = ['defs', 'loc'];
+const INTERNAL = ['_internal'];
+const TYPE = ['type'];
+
+/**
+ * checkedAndMerged for a type known to have a v2 merge, with the definitions given when
+ * first needed. Everything is lazy: nothing is evaluated until value/valueMeta is forced.
+ */
+export function v2CheckedAndMergedLazy(loc: string[], type: Attrs, getDefs: () => Def[]): V2Merged {
+  const st: V2State = { loc, type, getDefs, result: undefined };
+  st.result = new Thunk(v2Result, st);
+  return { value: new Thunk(v2Value, st), valueMeta: new Thunk(v2ValueMeta, st) };
 }

@@ -95,6 +95,15 @@ export function levenshtein(a: string, b: string): number {
   return prev[B.length];
 }
 
+/** `prefix ++ [ name ]`, as an array of exactly that size (spread leaves spare capacity). */
+export function appendName(prefix: string[], name: string): string[] {
+  const n = prefix.length;
+  const out = new Array<string>(n + 1);
+  for (let i = 0; i < n; i++) out[i] = prefix[i];
+  out[n] = name;
+  return out;
+}
+
 export function getOr(a: Attrs, name: string, dflt: Lazy): Lazy {
   const v = a.get(name);
   return v === undefined ? dflt : v;

@@ -74,7 +74,11 @@ export function hashPlaceholder(outputName: string): string {
 const ESCAPES: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 const NEEDS_ESCAPE = /["\\\n\r\t]/g;
 
+const HAS_ESCAPE = /["\\\n\r\t]/;
+
 function quote(s: string): string {
+  // Most strings (paths, names) need no escaping: skip the replace and its callbacks.
+  if (!HAS_ESCAPE.test(s)) return '"' + s + '"';
   return '"' + s.replace(NEEDS_ESCAPE, (c) => ESCAPES[c]) + '"';
 }
 

@@ -61,6 +61,13 @@ export function addAttr(attrs: Attrs, path: AttrName[], start: number, end: numb
   else attrs.dynamicAttrs.push({ name: last.expr, value: e, start, end });
 }
 
+/** `name = e;`: addAttr with a one-name static path, without allocating the path. */
+export function addAttr1(attrs: Attrs, name: string, start: number, end: number, e: Expr): void {
+  const def: AttrDef = { kind: 'plain', e, start, end };
+  if (attrs.attrs.has(name)) addAttrDef(attrs, [{ name }], name, def);
+  else attrs.attrs.set(name, def);
+}
+
 /** Adds one static attribute, merging two attribute sets written for the same name. */
 export function addAttrDef(attrs: Attrs, path: AttrName[], name: string, def: AttrDef): void {
   const j = attrs.attrs.get(name);

@@ -1,20 +1,21 @@
 /**
  * `nixling parse FILE…` checks that Nix files parse (`-` reads standard input); `--json`
- * prints each file's AST. `instantiateParse` is `nix-instantiate --parse`: it prints the
- * parsed expression the way Nix does.
+ * prints each file's AST; `--reference` parses with the chevrotain reference grammar instead
+ * of the fast parser (as NIXLING_PARSER=reference does). `instantiateParse` is
+ * `nix-instantiate --parse`: it prints the parsed expression the way Nix does.
  *
  * Text is handled as byte strings (latin1 in and out), as everywhere in nixling.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ParseError, Source, type Expr } from '../../grammar/ast';
-import { parseSource, printExpr } from '../../grammar/index';
+import { parseSource, printExpr, useReferenceParser } from '../../grammar/index';
 import { fromParseError, renderError } from '../eval/errors';
 
 /** «stdin» as a byte string (UTF-8 bytes, one code unit each). */
 const STDIN_NAME = Buffer.from('«stdin»', 'utf8').toString('latin1');
 
-const usage = `usage: nixling parse [--json] FILE...   (- for standard input)\n`;
+const usage = `usage: nixling parse [--json] [--reference] FILE...   (- for standard input)\n`;
 
 function toBytes(s: string): string {
   return Buffer.from(s, 'utf8').toString('latin1');
@@ -102,8 +103,10 @@ export function astToJson(e: unknown): unknown {
 export function parseCommand(argv: string[]): number {
   let json = false;
   const files: string[] = [];
+  let reference = false;
   for (const a of argv) {
     if (a === '--json') json = true;
+    else if (a === '--reference') reference = true;
     else if (a === '--help' || a === '-h') {
       process.stdout.write(usage);
       return 0;
@@ -118,10 +121,15 @@ export function parseCommand(argv: string[]): number {
   }
   let status = 0;
   const results: unknown[] = [];
-  for (const f of files) {
-    const e = tryParse(f);
-    if (!e) status = 1;
-    else if (json) results.push(astToJson(e));
+  if (reference) useReferenceParser(true);
+  try {
+    for (const f of files) {
+      const e = tryParse(f);
+      if (!e) status = 1;
+      else if (json) results.push(astToJson(e));
+    }
+  } finally {
+    if (reference) useReferenceParser(undefined);
   }
   if (json) writeOut(JSON.stringify(files.length === 1 ? (results[0] ?? null) : results) + '\n');
   return status;

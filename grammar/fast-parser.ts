@@ -609,15 +609,8 @@ class FastParser {
     for (;;) {
       const k = this.p;
       const t = types[k];
-      let e: Expr;
-      if (t === Tk.STR) {
-        this.p = k + 1;
-        e = { kind: 'String', src, start: this.starts[k], end: this.ends[k], value: this.vals[k] as string };
-      } else if (t === Tk.DOLLAR_CURLY) {
-        this.p = k + 1;
-        e = this.expr();
-        this.expect(Tk.RBRACE, X_RBRACE);
-      } else break;
+      const e = this.stringPiece();
+      if (e === undefined) break;
       if (first === undefined) {
         first = e;
         firstStart = this.starts[k];
@@ -630,6 +623,21 @@ class FastParser {
     if (first === undefined) return { kind: 'String', src, start: this.starts[open], end, value: '' };
     if (parts === undefined && first.kind === 'String' && !firstInterpolated) return first;
     return { kind: 'ConcatStrings', src, start: firstStart, end, forceString: true, parts: parts ?? [first] };
+  }
+
+  /** One piece of a string or path: a literal run (STR) or `${e}`; undefined at anything else. */
+  private stringPiece(): Expr | undefined {
+    const k = this.p;
+    const t = this.types[k];
+    if (t === Tk.STR) {
+      this.p = k + 1;
+      return { kind: 'String', src: this.src, start: this.starts[k], end: this.ends[k], value: this.vals[k] as string };
+    }
+    if (t !== Tk.DOLLAR_CURLY) return undefined;
+    this.p = k + 1;
+    const e = this.expr();
+    this.expect(Tk.RBRACE, X_RBRACE);
+    return e;
   }
 
   /** ''…'': pieces and interpolations, then indentation stripping. */
@@ -660,20 +668,7 @@ class FastParser {
     const src = this.src;
     const first = this.p++;
     let parts: Expr[] | undefined;
-    for (;;) {
-      const k = this.p;
-      const t = types[k];
-      let e: Expr;
-      if (t === Tk.STR) {
-        this.p = k + 1;
-        e = { kind: 'String', src, start: this.starts[k], end: this.ends[k], value: this.vals[k] as string };
-      } else if (t === Tk.DOLLAR_CURLY) {
-        this.p = k + 1;
-        e = this.expr();
-        this.expect(Tk.RBRACE, X_RBRACE);
-      } else break;
-      (parts ??= []).push(e);
-    }
+    for (let e = this.stringPiece(); e !== undefined; e = this.stringPiece()) (parts ??= []).push(e);
     const endTok = this.expect(Tk.PATH_END, X_PATH_END);
     const literal = this.slice(first);
     const value = types[first] === Tk.HPATH ? homeDir() + literal.slice(1) : resolvePath(literal, src.dir);

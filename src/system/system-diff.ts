@@ -78,22 +78,15 @@ export function computeSystemDiff(
 }
 
 /**
- * The option changes a user made: those defined in the user's files. Options whose only
- * definitions are in nixling's own modules (a unit's text, a generated script) changed as
- * a consequence and would bury the cause; they are kept only when nothing else changed.
+ * The option changes a user made: those with a definition in the user's files. The rest —
+ * defined only in nixling's own modules (a unit's text, a generated script) or with no
+ * position at all (freeform values such as system.build.*) — changed as a consequence and
+ * would bury the cause; they are kept only when no user change explains them.
  */
-function userFacing<T extends { path: unknown; definedAt?: unknown }>(changes: T[]): T[] {
-  const at = (c: T): string[] | undefined => (Array.isArray(c.definedAt) ? (c.definedAt as string[]) : undefined);
+function userFacing<T extends { definedAt?: unknown }>(changes: T[]): T[] {
   const ours = path.join(nixlingDataDir(), 'modules') + '/';
-  const isOurs = (c: T) => (at(c) ?? []).length > 0 && at(c)!.every((p) => p.startsWith(ours));
-  const user = changes.filter((c) => (at(c) ?? []).length > 0 && !isOurs(c));
-  return user.length > 0 ? changes.filter((c) => !isOurs(c) && !((at(c) ?? []).length === 0 && isGenerated(c))) : changes;
-}
-
-/** Options with no definition position that are still derived values (e.g. system.build.*). */
-function isGenerated(c: { path?: unknown }): boolean {
-  const p = Array.isArray(c.path) ? c.path.join('.') : String(c.path ?? '');
-  return p.startsWith('system.build.');
+  const user = changes.filter((c) => Array.isArray(c.definedAt) && (c.definedAt as string[]).some((p) => !p.startsWith(ours)));
+  return user.length > 0 ? user : changes;
 }
 
 function linesOf(tree: UnitTree, unit: string): string[] {

@@ -8,7 +8,6 @@
  * NIXPKGS_LIB, default /work/suites/nixpkgs.lib) are available, nixpkgs' lib must fail the
  * same way (the expectations below are nixpkgs' texts).
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -18,19 +17,8 @@ import { evalExpr } from '../../src/eval/index';
 import { deepForce } from '../../src/eval/runtime';
 import { printValueAsJSON } from '../../src/builtins/json';
 import { asNixError } from '../../src/cli/output';
+import { hasOracle, libOracle } from '../support/lib-oracle';
 
-const nixpkgsLib = path.join(process.env.NIXPKGS_LIB ?? '/work/suites/nixpkgs.lib', 'lib');
-const hasOracle =
-  fs.existsSync(path.join(nixpkgsLib, 'default.nix')) && spawnSync('nix-instantiate', ['--version']).status === 0;
-
-const nixEnv = {
-  ...process.env,
-  NIX_STORE_DIR: '/nix/store',
-  NIX_STATE_DIR: '/tmp/nixling-oracle-state',
-  NIX_LOG_DIR: '/tmp/nixling-oracle-log',
-  NIX_CONF_DIR: '/tmp/nixling-oracle-conf',
-  NIX_PATH: '',
-};
 
 // Modules written to files, so that keys and `_file`s are paths.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nixling-core-test-'));
@@ -45,15 +33,7 @@ const files: Record<string, string> = {
 for (const [f, t] of Object.entries(files)) fs.writeFileSync(path.join(dir, f), t);
 const sub = (expr: string) => expr.replaceAll('@D@', dir);
 
-function oracle(expr: string): { ok: boolean; out: string } {
-  const r = spawnSync(
-    'nix-instantiate',
-    ['--eval', '--strict', '--json', '--show-trace', '-E', `let lib = import ${nixpkgsLib}; in ${sub(expr)}`],
-    { encoding: 'utf8', env: nixEnv },
-  );
-  if (r.status !== 0) return { ok: false, out: r.stderr };
-  return { ok: true, out: JSON.stringify(JSON.parse(r.stdout)) };
-}
+const oracle = (expr: string) => libOracle(sub(expr), { showTrace: true });
 
 function ours(expr: string): { ok: boolean; out: string } {
   try {

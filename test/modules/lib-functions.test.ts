@@ -8,38 +8,12 @@
  * nix-instantiate running nixpkgs lib (below), and re-checked live against that oracle
  * when nix-instantiate and nixpkgs.lib (env NIXPKGS_LIB) are available.
  */
-import { spawnSync } from "node:child_process";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { evalForTest } from "../support/eval";
+import { hasOracle, libOracle, libOurs } from "../support/lib-oracle";
 
-const nixpkgsLib = path.join(process.env.NIXPKGS_LIB ?? "/work/suites/nixpkgs.lib", "lib");
-const hasOracle =
-  fs.existsSync(path.join(nixpkgsLib, "default.nix")) && spawnSync("nix-instantiate", ["--version"]).status === 0;
-const nixEnv = {
-  ...process.env,
-  NIX_STORE_DIR: "/nix/store",
-  NIX_STATE_DIR: "/tmp/nixling-oracle-state",
-  NIX_LOG_DIR: "/tmp/nixling-oracle-log",
-  NIX_CONF_DIR: "/tmp/nixling-oracle-conf",
-  NIX_PATH: "",
-};
 
-function oracle(expr: string): { ok: boolean; out: string } {
-  const r = spawnSync("nix-instantiate", ["--eval", "--strict", "--json", "-E", `let lib = import ${nixpkgsLib}; in ${expr}`], {
-    encoding: "utf8",
-    env: nixEnv,
-  });
-  if (r.status !== 0) return { ok: false, out: r.stderr };
-  return { ok: true, out: JSON.stringify(JSON.parse(r.stdout)) };
-}
-
-function ours(expr: string): { ok: boolean; out: string } {
-  const r = evalForTest(`let lib = import <nixling/lib>; in ${expr}`, { json: true });
-  if (!r.ok) return r;
-  return { ok: true, out: JSON.stringify(JSON.parse(r.out)) };
-}
+const oracle = libOracle;
+const ours = libOurs;
 
 const ev = (modules: string, attr = "config") => `(lib.evalModules { modules = [ ${modules} ]; }).${attr}`;
 const warnDecl = `{ options.warnings = lib.mkOption { type = lib.types.listOf lib.types.str; default = [ ]; }; }`;

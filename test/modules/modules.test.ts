@@ -6,45 +6,20 @@
  * with nixpkgs' lib and must agree. RECORD_MODULES_EXPECTED=1 rewrites the recording from
  * the oracle.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { evalForTest } from '../support/eval';
+import { hasOracle, libOracle, libOurs } from '../support/lib-oracle';
 import { errorCases, outputCases } from './cases';
 
 const fixtures = path.join(__dirname, 'fixtures');
 const expectedFile = path.join(__dirname, 'modules.expected.json');
-const nixpkgsLib = path.join(process.env.NIXPKGS_LIB ?? '/work/suites/nixpkgs.lib', 'lib');
-const hasOracle =
-  fs.existsSync(path.join(nixpkgsLib, 'default.nix')) && spawnSync('nix-instantiate', ['--version']).status === 0;
 const recording = process.env.RECORD_MODULES_EXPECTED === '1';
-
-const nixEnv = {
-  ...process.env,
-  NIX_STORE_DIR: '/nix/store',
-  NIX_STATE_DIR: '/tmp/nixling-oracle-state',
-  NIX_LOG_DIR: '/tmp/nixling-oracle-log',
-  NIX_CONF_DIR: '/tmp/nixling-oracle-conf',
-  NIX_PATH: '',
-};
 
 const subst = (expr: string) => expr.replaceAll('@FIXTURES@', fixtures);
 
-function oracle(expr: string): { ok: boolean; out: string } {
-  const r = spawnSync('nix-instantiate', ['--eval', '--strict', '--json', '-E', `let lib = import ${nixpkgsLib}; in ${subst(expr)}`], {
-    encoding: 'utf8',
-    env: nixEnv,
-  });
-  if (r.status !== 0) return { ok: false, out: r.stderr };
-  return { ok: true, out: JSON.stringify(JSON.parse(r.stdout)) };
-}
-
-function ours(expr: string): { ok: boolean; out: string } {
-  const r = evalForTest(`let lib = import <nixling/lib>; in ${subst(expr)}`, { json: true });
-  if (!r.ok) return r;
-  return { ok: true, out: JSON.stringify(JSON.parse(r.out)) };
-}
+const oracle = (expr: string) => libOracle(subst(expr));
+const ours = (expr: string) => libOurs(subst(expr));
 
 type Recorded = { outputs: Record<string, string> };
 const recorded: Recorded = fs.existsSync(expectedFile) ? JSON.parse(fs.readFileSync(expectedFile, 'utf8')) : { outputs: {} };

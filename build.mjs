@@ -2,7 +2,7 @@
 // (chevrotain alone costs ~400 ms to import unbundled).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 
 const common = {
   bundle: true,
@@ -24,10 +24,13 @@ await build({ ...common, entryPoints: ['src/cli/snapshot-system.ts'], outfile: '
 
 // V8 startup snapshots: nixling.blob holds the loaded bundle (later starts skip compiling
 // it), nixling-system.blob also nixling's own Nix files parsed, for the commands that
-// evaluate a system (bin/nixling picks by command). V8 only accepts a snapshot run
-// with the same flags, so bin/nixling uses exactly STACK_FLAG with it. If building fails
-// (an unusual node), bin/nixling falls back to dist/nixling.js.
-export const STACK_FLAG = '--stack-size=1000000';
+// evaluate a system (bin/nixling picks by command). V8 only accepts a snapshot run with
+// the flags it was built with, so they are written to dist/node-flags, which bin/nixling
+// reads. If building fails (an unusual node), bin/nixling falls back to dist/nixling.js.
+//  - --stack-size: Nix programs recurse deeply; bin/nixling raises the soft stack limit
+//    to match.
+export const NODE_FLAGS = ['--stack-size=1000000'];
+writeFileSync('dist/node-flags', NODE_FLAGS.join(' ') + '\n');
 const env = { ...process.env };
 delete env.NODE_EXTRA_CA_CERTS;
 for (const [blob, entry] of [
@@ -35,7 +38,7 @@ for (const [blob, entry] of [
   ['dist/nixling-system.blob', 'dist/snapshot-system-entry.js'],
 ]) {
   rmSync(blob, { force: true });
-  const snap = spawnSync(process.execPath, ['--snapshot-blob', blob, STACK_FLAG, '--build-snapshot', entry], {
+  const snap = spawnSync(process.execPath, ['--snapshot-blob', blob, ...NODE_FLAGS, '--build-snapshot', entry], {
     stdio: ['ignore', 'inherit', 'inherit'],
     env,
   });

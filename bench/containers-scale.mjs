@@ -5,7 +5,10 @@
 //   - reference: nix-instantiate running nixpkgs' lib with the seed oci-containers module
 //     and a minimal systemd module written for this benchmark (bench/containers/
 //     reference-modules.nix).
-// Prints wall time, peak memory and the ratios for each N.
+// Prints wall time, peak memory and the ratios for each N. The reference does less work
+// than nixling's NixOS layer (its systemd module has a dozen options, NixOS's about sixty),
+// so a last column runs the reference's own modules on nixling's native lib too: the same
+// work on both evaluators.
 //
 //   node bench/containers-scale.mjs NIXPKGS_LIB [SEED_MODULE] [--sizes 100,1000,5000]
 //
@@ -55,18 +58,21 @@ function measure(cmd, argv) {
   return best;
 }
 
-console.log('N'.padStart(6), 'nixling ms'.padStart(11), 'nix ms'.padStart(9), 'speed-up'.padStart(9), 'nixling MB'.padStart(11), 'nix MB'.padStart(8), 'mem nixling/nix'.padStart(16), 'units'.padStart(7));
+console.log('N'.padStart(6), 'nixling ms'.padStart(11), 'nix ms'.padStart(9), 'speed-up'.padStart(9), 'nixling MB'.padStart(11), 'nix MB'.padStart(8), 'mem nixling/nix'.padStart(16), 'units'.padStart(7), 'same work: nixling ms'.padStart(22), 'speed-up'.padStart(9));
 for (const n of sizes) {
   const mineExpr = `let s = import <nixling/nixos> { configuration = import ${containers} ${n}; }; in ${sum(
     `map (u: u.text) (builtins.filter (u: builtins.match "(podman|docker)-.*" u.name != null) (builtins.attrValues s.config.systemd.units))`,
   )}`;
   const mine = measure(nixling, ['instantiate', '--eval', '--strict', '-E', mineExpr]);
   let ref = { wall: NaN, rss: NaN, out: '' };
+  let same = { wall: NaN, rss: NaN, out: '' };
   if (haveRef) {
-    const refExpr = `let lib = import ${nixpkgsLib}/lib; e = lib.evalModules { modules = [ ${reference} ${seed} (import ${containers} ${n}) ]; }; in ${sum(
+    const refExpr = (lib) => `let lib = import ${lib}; e = lib.evalModules { modules = [ ${reference} ${seed} (import ${containers} ${n}) ]; }; in ${sum(
       'map (s: s.text) (builtins.attrValues e.config.systemd.services)',
     )}`;
-    ref = measure('nix-instantiate', ['--eval', '--strict', '--readonly-mode', '-E', refExpr]);
+    ref = measure('nix-instantiate', ['--eval', '--strict', '--readonly-mode', '-E', refExpr(`${nixpkgsLib}/lib`)]);
+    same = measure(nixling, ['instantiate', '--eval', '--strict', '-E', refExpr('<nixling/lib>')]);
+    if (!same.out.startsWith('FAILED') && same.out !== ref.out) same.out = `FAILED: result ${same.out} differs from nix's ${ref.out}`;
   }
   const f = (x, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '-');
   console.log(
@@ -75,8 +81,11 @@ for (const n of sizes) {
     f(mine.rss).padStart(11), f(ref.rss).padStart(8),
     (Number.isFinite(ref.rss) ? f(mine.rss / ref.rss, 2) : '-').padStart(16),
     String(n).padStart(7),
+    f(same.wall).padStart(22),
+    (Number.isFinite(ref.wall) && Number.isFinite(same.wall) ? f(ref.wall / same.wall, 2) + 'x' : '-').padStart(9),
   );
   if (mine.out.startsWith('FAILED')) console.log('  nixling: ' + mine.out);
   if (ref.out.startsWith('FAILED')) console.log('  nix: ' + ref.out);
+  if (same.out.startsWith('FAILED')) console.log('  nixling (same work): ' + same.out);
 }
 fs.rmSync(tmp, { recursive: true, force: true });

@@ -8,7 +8,7 @@
 import type { Builtin } from './registry';
 import { NixError, Pos } from '../eval/errors';
 import { Attrs, compareBytes, force, Lazy, Value } from '../eval/value';
-import { lazyApply2 } from '../eval/runtime';
+import { Apply2Batch, lazyApply2At } from '../eval/runtime';
 import { attrsArg, listArg, funArg, stringNoCtxArg } from './lists';
 
 function missing(name: string, pos: Pos | undefined, ctx: string): NixError {
@@ -127,29 +127,98 @@ function mapAttrs(args: Lazy[], pos: Pos | undefined): Value {
   const keys = a.keys();
   const vals = a.values();
   const out: Lazy[] = new Array(keys.length);
-  for (let i = 0; i < keys.length; i++) out[i] = lazyApply2(f, keys[i], vals[i]);
+  const batch: Apply2Batch = { f, a: keys, b: vals };
+  for (let i = 0; i < keys.length; i++) out[i] = lazyApply2At(batch, i);
   return Attrs.fromSorted(keys, out);
 }
 
 function zipAttrsWith(args: Lazy[], pos: Pos | undefined): Value {
   const f = funArg(args[0], pos, 'while evaluating the first argument passed to builtins.zipAttrsWith');
   const xs = listArg(args[1], pos, 'while evaluating the second argument passed to builtins.zipAttrsWith');
-  const groups = new Map<string, Lazy[]>();
+  const sets: Attrs[] = new Array(xs.length);
   for (let i = 0; i < xs.length; i++) {
-    const a = attrsArg(
+    sets[i] = attrsArg(
       xs[i],
       pos,
       'while evaluating a value of the list passed as second argument to builtins.zipAttrsWith',
     );
-    a.forEach((k, v) => {
+  }
+  return sets.length <= 8 ? zipFew(f, sets) : zipMany(f, sets);
+}
+
+/**
+ * A few sets (recursiveUpdate zips two): the sorted union of their names by merging, then
+ * every set walked in step with it. No hashing, no sorting, value lists of exact size, and
+ * the union is one of the sets' own key arrays when that set has every name.
+ */
+function zipFew(f: Lazy, sets: Attrs[]): Value {
+  let names: string[] = [];
+  for (let i = 0; i < sets.length; i++) names = unionSorted(names, sets[i].keys());
+  const n = names.length;
+  const counts = new Int32Array(n);
+  for (let i = 0; i < sets.length; i++) {
+    const ks = sets[i].keys();
+    for (let j = 0, k = 0; k < ks.length; j++) if (names[j] === ks[k]) counts[j]++, k++;
+  }
+  const groups: Lazy[][] = new Array(n);
+  for (let j = 0; j < n; j++) groups[j] = new Array(counts[j]);
+  counts.fill(0);
+  for (let i = 0; i < sets.length; i++) {
+    const ks = sets[i].keys();
+    const vs = sets[i].values();
+    for (let j = 0, k = 0; k < ks.length; j++) if (names[j] === ks[k]) groups[j][counts[j]++] = vs[k++];
+  }
+  const vals = new Array<Lazy>(n);
+  const batch: Apply2Batch = { f, a: names, b: groups };
+  for (let j = 0; j < n; j++) vals[j] = lazyApply2At(batch, j);
+  return Attrs.fromSorted(names, vals);
+}
+
+/** The union of two sorted name arrays; one of them when it holds every name. */
+function unionSorted(a: string[], b: string[]): string[] {
+  if (a === b || b.length === 0) return a;
+  if (a.length === 0) return b;
+  let common = 0;
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    const x = a[i];
+    const y = b[j];
+    if (x === y) {
+      common++;
+      i++;
+      j++;
+    } else if (x < y) i++;
+    else j++;
+  }
+  if (common === b.length) return a;
+  if (common === a.length) return b;
+  const out = new Array<string>(a.length + b.length - common);
+  let i = 0;
+  let j = 0;
+  for (let k = 0; k < out.length; k++) {
+    if (j === b.length || (i < a.length && a[i] < b[j])) out[k] = a[i++];
+    else {
+      if (i < a.length && a[i] === b[j]) i++;
+      out[k] = b[j++];
+    }
+  }
+  return out;
+}
+
+/** Many sets: group by name in a hash map, then sort the names. */
+function zipMany(f: Lazy, sets: Attrs[]): Value {
+  const groups = new Map<string, Lazy[]>();
+  for (let i = 0; i < sets.length; i++) {
+    sets[i].forEach((k, v) => {
       const g = groups.get(k);
       if (g === undefined) groups.set(k, [v]);
       else g.push(v);
     });
   }
   const keys = [...groups.keys()].sort(compareBytes);
+  const lists = keys.map((k) => groups.get(k)!);
+  const batch: Apply2Batch = { f, a: keys, b: lists };
   const vals = new Array<Lazy>(keys.length);
-  for (let i = 0; i < keys.length; i++) vals[i] = lazyApply2(f, keys[i], groups.get(keys[i])!);
+  for (let i = 0; i < keys.length; i++) vals[i] = lazyApply2At(batch, i);
   return Attrs.fromSorted(keys, vals);
 }
 

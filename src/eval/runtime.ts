@@ -158,6 +158,22 @@ function apply2Thunk(f: Lazy, args: Lazy[]): Value {
   return callFunction2(force(f), args[0], args[1]);
 }
 
+/**
+ * Lazy applications `f a[i] b[i]` for every index of two aligned arrays (mapAttrs,
+ * zipAttrsWith): the function and the arrays are shared, so each element costs one thunk.
+ */
+export interface Apply2Batch {
+  f: Lazy;
+  a: Lazy[];
+  b: Lazy[];
+}
+export function lazyApply2At(batch: Apply2Batch, i: number): Thunk {
+  return new Thunk(apply2AtThunk, batch, i);
+}
+function apply2AtThunk(batch: Apply2Batch, i: number): Value {
+  return callFunction2(force(batch.f), batch.a[i], batch.b[i]);
+}
+
 // ---------------------------------------------------------------------------------------
 // Coercion to strings
 

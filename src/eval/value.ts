@@ -333,6 +333,8 @@ export interface LambdaInfo {
   arg?: string;
   /** Binds an argument and evaluates the body. */
   call(env: Env, arg: Lazy, lambda: Lambda, callPos: Pos | undefined): Value;
+  /** For `a: b: …` (the body is a lambda): applies to two arguments at once. */
+  call2?: (env: Env, a: Lazy, b: Lazy, callPos: Pos | undefined) => Value;
 }
 
 export class Lambda {

@@ -62,12 +62,17 @@ function removeAttrs(args: Lazy[], pos: Pos | undefined): Value {
   return new Attrs(m, a.pos);
 }
 
+/**
+ * The set is built in the array form: names are sorted once (stably, so that of equal names
+ * the first occurrence wins, as in Nix), which also leaves `attrNames` and `//` nothing to do.
+ */
 function listToAttrs(args: Lazy[], pos: Pos | undefined): Value {
   const xs = listArg(args[0], pos, 'while evaluating the argument passed to builtins.listToAttrs');
-  const m = new Map<string, Lazy>();
-  // Nix reads every `name` before any `value`, so a missing `name` is reported first.
-  let missingValue = false;
-  for (let i = 0; i < xs.length; i++) {
+  const n = xs.length;
+  const names = new Array<string>(n);
+  const vals = new Array<Lazy | undefined>(n);
+  let sorted = true;
+  for (let i = 0; i < n; i++) {
     const pair = attrsArg(xs[i], pos, 'while evaluating an element of the list passed to builtins.listToAttrs');
     const nv = pair.get('name');
     if (nv === undefined) throw missing('name', pos, 'in a {name=...; value=...;} pair');
@@ -76,13 +81,33 @@ function listToAttrs(args: Lazy[], pos: Pos | undefined): Value {
       pos,
       'while evaluating the `name` attribute of an element of the list passed to builtins.listToAttrs',
     );
-    if (m.has(name)) continue; // the first occurrence wins
-    const v = pair.get('value');
-    if (v === undefined) missingValue = true;
-    else m.set(name, v);
+    names[i] = name;
+    vals[i] = pair.get('value');
+    if (sorted && i > 0 && !(names[i - 1] < name)) sorted = false;
   }
-  if (missingValue) throw missing('value', pos, 'in a {name=...; value=...;} pair');
-  return new Attrs(m);
+  let ks = names;
+  let vs = vals;
+  if (!sorted) {
+    const order = new Array<number>(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort((x, y) => {
+      const p = names[x];
+      const q = names[y];
+      return p < q ? -1 : p > q ? 1 : 0;
+    });
+    ks = [];
+    vs = [];
+    for (let i = 0; i < n; i++) {
+      const name = names[order[i]];
+      // Equal names are adjacent, the first occurrence first: later ones are ignored.
+      if (i > 0 && name === ks[ks.length - 1]) continue;
+      ks.push(name);
+      vs.push(vals[order[i]]);
+    }
+  }
+  // Nix reads every `name` before any `value`, so a missing `name` is reported first.
+  for (let i = 0; i < vs.length; i++) if (vs[i] === undefined) throw missing('value', pos, 'in a {name=...; value=...;} pair');
+  return Attrs.fromSorted(ks, vs as Lazy[]);
 }
 
 function intersectAttrs(args: Lazy[], pos: Pos | undefined): Value {

@@ -33,7 +33,7 @@ import {
 import { eqValues, forceAttrs, forceStringNoCtx, lessThan, typeError } from './runtime';
 import * as arith from '../builtins/arith';
 import { callFunction, callFunction2, callLambdaTraced, callPrimOp } from './call';
-import { concatStrings, add2 } from './concat';
+import { concatStrings, add2, interpolate } from './concat';
 
 /**
  * Attribute names written in the source are interned when compiled: V8 compares two
@@ -913,6 +913,7 @@ function compileConcat(e: A.ConcatStrings, scope: Scope | null): Code {
     };
   }
   const forceString = e.forceString;
+  if (forceString) return (env) => interpolate(parts, env, positions);
   return (env) => {
     const vals = new Array<Value>(parts.length);
     for (let i = 0; i < parts.length; i++) vals[i] = parts[i](env);

@@ -177,6 +177,11 @@ function apply2AtThunk(batch: Apply2Batch, i: number): Value {
 // ---------------------------------------------------------------------------------------
 // Coercion to strings
 
+/** Shared option records for the common coercions (no allocation per call). */
+export const COERCE_COPY: CoerceOptions = { coerceMore: false, copyToStore: true };
+export const COERCE_NO_COPY: CoerceOptions = { coerceMore: false, copyToStore: false };
+export const COERCE_MORE: CoerceOptions = { coerceMore: true, copyToStore: false };
+
 export interface CoerceOptions {
   /** Also coerce null, bools, numbers and lists (as `toString` and string interpolation of
    *  derivation attributes do). */
@@ -255,7 +260,7 @@ export function mergeContext(a: Context | undefined, b: Context): Context | unde
 export function coerceToPath(v: Lazy, pos?: Pos): string {
   const x = force(v);
   if (x instanceof NixPath) return x.path;
-  const s = coerceToString(x, { copyToStore: false }, pos);
+  const s = coerceToString(x, COERCE_NO_COPY, pos);
   const str = typeof s === 'string' ? s : s.s;
   if (!str.startsWith('/')) {
     throw new NixError('eval', `string '${str}' doesn't represent an absolute path`, pos);

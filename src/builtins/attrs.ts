@@ -7,8 +7,8 @@
  */
 import type { Builtin } from './registry';
 import { NixError, Pos } from '../eval/errors';
-import { Attrs, compareBytes, force, Lazy, Value } from '../eval/value';
-import { Apply2Batch, lazyApply2At } from '../eval/runtime';
+import { Attrs, compareBytes, force, Lazy, Thunk, Value } from '../eval/value';
+import { Apply2Batch, callFunction2, lazyApply2At } from '../eval/runtime';
 import { attrsArg, listArg, funArg, stringNoCtxArg } from './lists';
 
 function missing(name: string, pos: Pos | undefined, ctx: string): NixError {
@@ -172,32 +172,42 @@ function zipAttrsWith(args: Lazy[], pos: Pos | undefined): Value {
 }
 
 /**
- * A few sets (recursiveUpdate zips two): the sorted union of their names by merging, then
- * every set walked in step with it. No hashing, no sorting, value lists of exact size, and
- * the union is one of the sets' own key arrays when that set has every name.
+ * A few sets (recursiveUpdate zips two): the sorted union of their names by merging, and
+ * each value list is gathered from the sets only when its application is forced (sets never
+ * change). So a name costs one thunk, no list is kept for a value never used, and the union
+ * is one of the sets' own key arrays when that set has every name.
  */
 function zipFew(f: Lazy, sets: Attrs[]): Value {
   let names: string[] = [];
   for (let i = 0; i < sets.length; i++) names = unionSorted(names, sets[i].keys());
   const n = names.length;
-  const counts = new Int32Array(n);
-  for (let i = 0; i < sets.length; i++) {
-    const ks = sets[i].keys();
-    for (let j = 0, k = 0; k < ks.length; j++) if (names[j] === ks[k]) counts[j]++, k++;
-  }
-  const groups: Lazy[][] = new Array(n);
-  for (let j = 0; j < n; j++) groups[j] = new Array(counts[j]);
-  counts.fill(0);
-  for (let i = 0; i < sets.length; i++) {
-    const ks = sets[i].keys();
-    const vs = sets[i].values();
-    for (let j = 0, k = 0; k < ks.length; j++) if (names[j] === ks[k]) groups[j][counts[j]++] = vs[k++];
-  }
+  const zip: ZipFew = { f, names, sets };
   const vals = new Array<Lazy>(n);
-  const batch: Apply2Batch = { f, a: names, b: groups };
-  for (let j = 0; j < n; j++) vals[j] = lazyApply2At(batch, j);
+  for (let j = 0; j < n; j++) vals[j] = new Thunk(applyZipFew, zip, j);
   return Attrs.fromSorted(names, vals);
 }
+
+interface ZipFew {
+  f: Lazy;
+  names: string[];
+  sets: Attrs[];
+}
+
+function applyZipFew(zip: ZipFew, j: number): Value {
+  const name = zip.names[j];
+  const sets = zip.sets;
+  // Gathered in a scratch array (nothing here runs Nix code), then copied at its exact size.
+  let count = 0;
+  for (let i = 0; i < sets.length; i++) {
+    const v = sets[i].get(name);
+    if (v !== undefined) zipScratch[count++] = v;
+  }
+  const values: Lazy[] = new Array(count);
+  for (let k = 0; k < count; k++) values[k] = zipScratch[k];
+  zipScratch.fill(null, 0, count);
+  return callFunction2(force(zip.f), name, values);
+}
+const zipScratch: Lazy[] = new Array(8).fill(null);
 
 /** The union of two sorted name arrays; one of them when it holds every name. */
 function unionSorted(a: string[], b: string[]): string[] {

@@ -29,6 +29,7 @@ import {
   Thunk,
   Value,
   PrimOp,
+  EMPTY_LIST,
 } from './value';
 import { eqValues, forceAttrs, forceStringNoCtx, lessThan, typeError } from './runtime';
 import * as arith from '../builtins/arith';
@@ -53,8 +54,6 @@ export function intern(s: string): string {
 
 export type Code = (env: Env) => Value;
 
-/** Every `[]` literal is this one list: lists are never mutated. */
-const EMPTY_LIST: Lazy[] = [];
 export type LazyCode = (env: Env) => Lazy;
 
 /** Compiles a whole program (a file or -E expression) in the global scope. */

@@ -43,6 +43,9 @@ export class NixString {
 
 export type NixList = Lazy[];
 
+/** The empty list that `[]` literals (and builtins) share: lists are never mutated. */
+export const EMPTY_LIST: NixList = [];
+
 /** Static position of an attribute (what unsafeGetAttrPos reports). */
 export interface AttrPos {
   src: Source;

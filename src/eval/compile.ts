@@ -673,7 +673,6 @@ function compileLambda(e: A.Lambda, scope: Scope | null, name?: string): LazyCod
       formalPos,
       ellipsis,
       arg: e.arg,
-      call2: undefined,
       call: (env, arg, _lambda, callPos) => {
         const a = force(arg);
         if (!(a instanceof Attrs)) {
@@ -722,6 +721,8 @@ function compileLambda(e: A.Lambda, scope: Scope | null, name?: string): LazyCod
         }
         return body(frame);
       },
+      // Same properties in the same order as the other form: one shape for every lambda.
+      call2: undefined,
     };
   }
   const make = (env: Env) => new Lambda(info, env);

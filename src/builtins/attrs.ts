@@ -7,8 +7,8 @@
  */
 import type { Builtin } from './registry';
 import { NixError, Pos } from '../eval/errors';
-import { Attrs, compareBytes, force, Lazy, Value } from '../eval/value';
-import { lazyApply2 } from '../eval/runtime';
+import { Attrs, compareBytes, force, Lazy, Thunk, Value } from '../eval/value';
+import { Apply2Batch, callFunction2, lazyApply2At } from '../eval/runtime';
 import { attrsArg, listArg, funArg, stringNoCtxArg } from './lists';
 
 function missing(name: string, pos: Pos | undefined, ctx: string): NixError {
@@ -62,12 +62,17 @@ function removeAttrs(args: Lazy[], pos: Pos | undefined): Value {
   return new Attrs(m, a.pos);
 }
 
+/**
+ * The set is built in the array form: names are sorted once (stably, so that of equal names
+ * the first occurrence wins, as in Nix), which also leaves `attrNames` and `//` nothing to do.
+ */
 function listToAttrs(args: Lazy[], pos: Pos | undefined): Value {
   const xs = listArg(args[0], pos, 'while evaluating the argument passed to builtins.listToAttrs');
-  const m = new Map<string, Lazy>();
-  // Nix reads every `name` before any `value`, so a missing `name` is reported first.
-  let missingValue = false;
-  for (let i = 0; i < xs.length; i++) {
+  const n = xs.length;
+  const names = new Array<string>(n);
+  const vals = new Array<Lazy | undefined>(n);
+  let sorted = true;
+  for (let i = 0; i < n; i++) {
     const pair = attrsArg(xs[i], pos, 'while evaluating an element of the list passed to builtins.listToAttrs');
     const nv = pair.get('name');
     if (nv === undefined) throw missing('name', pos, 'in a {name=...; value=...;} pair');
@@ -76,13 +81,33 @@ function listToAttrs(args: Lazy[], pos: Pos | undefined): Value {
       pos,
       'while evaluating the `name` attribute of an element of the list passed to builtins.listToAttrs',
     );
-    if (m.has(name)) continue; // the first occurrence wins
-    const v = pair.get('value');
-    if (v === undefined) missingValue = true;
-    else m.set(name, v);
+    names[i] = name;
+    vals[i] = pair.get('value');
+    if (sorted && i > 0 && !(names[i - 1] < name)) sorted = false;
   }
-  if (missingValue) throw missing('value', pos, 'in a {name=...; value=...;} pair');
-  return new Attrs(m);
+  let ks = names;
+  let vs = vals;
+  if (!sorted) {
+    const order = new Array<number>(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort((x, y) => {
+      const p = names[x];
+      const q = names[y];
+      return p < q ? -1 : p > q ? 1 : 0;
+    });
+    ks = [];
+    vs = [];
+    for (let i = 0; i < n; i++) {
+      const name = names[order[i]];
+      // Equal names are adjacent, the first occurrence first: later ones are ignored.
+      if (i > 0 && name === ks[ks.length - 1]) continue;
+      ks.push(name);
+      vs.push(vals[order[i]]);
+    }
+  }
+  // Nix reads every `name` before any `value`, so a missing `name` is reported first.
+  for (let i = 0; i < vs.length; i++) if (vs[i] === undefined) throw missing('value', pos, 'in a {name=...; value=...;} pair');
+  return Attrs.fromSorted(ks, vs as Lazy[]);
 }
 
 function intersectAttrs(args: Lazy[], pos: Pos | undefined): Value {
@@ -127,29 +152,108 @@ function mapAttrs(args: Lazy[], pos: Pos | undefined): Value {
   const keys = a.keys();
   const vals = a.values();
   const out: Lazy[] = new Array(keys.length);
-  for (let i = 0; i < keys.length; i++) out[i] = lazyApply2(f, keys[i], vals[i]);
+  const batch: Apply2Batch = { f, a: keys, b: vals };
+  for (let i = 0; i < keys.length; i++) out[i] = lazyApply2At(batch, i);
   return Attrs.fromSorted(keys, out);
 }
 
 function zipAttrsWith(args: Lazy[], pos: Pos | undefined): Value {
   const f = funArg(args[0], pos, 'while evaluating the first argument passed to builtins.zipAttrsWith');
   const xs = listArg(args[1], pos, 'while evaluating the second argument passed to builtins.zipAttrsWith');
-  const groups = new Map<string, Lazy[]>();
+  const sets: Attrs[] = new Array(xs.length);
   for (let i = 0; i < xs.length; i++) {
-    const a = attrsArg(
+    sets[i] = attrsArg(
       xs[i],
       pos,
       'while evaluating a value of the list passed as second argument to builtins.zipAttrsWith',
     );
-    a.forEach((k, v) => {
+  }
+  return sets.length <= 8 ? zipFew(f, sets) : zipMany(f, sets);
+}
+
+/**
+ * A few sets (recursiveUpdate zips two): the sorted union of their names by merging, and
+ * each value list is gathered from the sets only when its application is forced (sets never
+ * change). So a name costs one thunk, no list is kept for a value never used, and the union
+ * is one of the sets' own key arrays when that set has every name.
+ */
+function zipFew(f: Lazy, sets: Attrs[]): Value {
+  let names: string[] = [];
+  for (let i = 0; i < sets.length; i++) names = unionSorted(names, sets[i].keys());
+  const n = names.length;
+  const zip: ZipFew = { f, names, sets };
+  const vals = new Array<Lazy>(n);
+  for (let j = 0; j < n; j++) vals[j] = new Thunk(applyZipFew, zip, j);
+  return Attrs.fromSorted(names, vals);
+}
+
+interface ZipFew {
+  f: Lazy;
+  names: string[];
+  sets: Attrs[];
+}
+
+function applyZipFew(zip: ZipFew, j: number): Value {
+  const name = zip.names[j];
+  const sets = zip.sets;
+  // Gathered in a scratch array (nothing here runs Nix code), then copied at its exact size.
+  let count = 0;
+  for (let i = 0; i < sets.length; i++) {
+    const v = sets[i].get(name);
+    if (v !== undefined) zipScratch[count++] = v;
+  }
+  const values: Lazy[] = new Array(count);
+  for (let k = 0; k < count; k++) values[k] = zipScratch[k];
+  zipScratch.fill(null, 0, count);
+  return callFunction2(force(zip.f), name, values);
+}
+const zipScratch: Lazy[] = new Array(8).fill(null);
+
+/** The union of two sorted name arrays; one of them when it holds every name. */
+function unionSorted(a: string[], b: string[]): string[] {
+  if (a === b || b.length === 0) return a;
+  if (a.length === 0) return b;
+  let common = 0;
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    const x = a[i];
+    const y = b[j];
+    if (x === y) {
+      common++;
+      i++;
+      j++;
+    } else if (x < y) i++;
+    else j++;
+  }
+  if (common === b.length) return a;
+  if (common === a.length) return b;
+  const out = new Array<string>(a.length + b.length - common);
+  let i = 0;
+  let j = 0;
+  for (let k = 0; k < out.length; k++) {
+    if (j === b.length || (i < a.length && a[i] < b[j])) out[k] = a[i++];
+    else {
+      if (i < a.length && a[i] === b[j]) i++;
+      out[k] = b[j++];
+    }
+  }
+  return out;
+}
+
+/** Many sets: group by name in a hash map, then sort the names. */
+function zipMany(f: Lazy, sets: Attrs[]): Value {
+  const groups = new Map<string, Lazy[]>();
+  for (let i = 0; i < sets.length; i++) {
+    sets[i].forEach((k, v) => {
       const g = groups.get(k);
       if (g === undefined) groups.set(k, [v]);
       else g.push(v);
     });
   }
   const keys = [...groups.keys()].sort(compareBytes);
+  const lists = keys.map((k) => groups.get(k)!);
+  const batch: Apply2Batch = { f, a: keys, b: lists };
   const vals = new Array<Lazy>(keys.length);
-  for (let i = 0; i < keys.length; i++) vals[i] = lazyApply2(f, keys[i], groups.get(keys[i])!);
+  for (let i = 0; i < keys.length; i++) vals[i] = lazyApply2At(batch, i);
   return Attrs.fromSorted(keys, vals);
 }
 

@@ -6,7 +6,7 @@
  * convert entries. Element encodings are those of `value.ts` ("/p", "=/p.drv", "!out!/p.drv").
  */
 import { NixError } from '../eval/errors';
-import { coerceToString, forceAttrs, forceBool, forceList, forceString, forceStringNoCtx } from '../eval/runtime';
+import { COERCE_COPY, coerceToString, forceAttrs, forceBool, forceList, forceString, forceStringNoCtx } from '../eval/runtime';
 import { Attrs, ctxOf, Lazy, mkString, NixString, strOf, Value } from '../eval/value';
 import { getStore } from '../store';
 import { isDerivationPath } from '../store/store-path';
@@ -15,7 +15,7 @@ import { encodeContextElem, parseContextElem, withFrame } from './store-support'
 
 function coerced(v: Lazy, what: string, pos: Parameters<NonNullable<Builtin['fn']>>[1]): string | NixString {
   return withFrame(`while evaluating the argument passed to builtins.${what}`, () =>
-    coerceToString(v, { copyToStore: true }, pos),
+    coerceToString(v, COERCE_COPY, pos),
   );
 }
 

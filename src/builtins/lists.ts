@@ -9,7 +9,7 @@
  */
 import type { Builtin } from './registry';
 import { NixError, Pos } from '../eval/errors';
-import { Attrs, force, Lazy, NixList, NixString, PrimOp, Value, Lambda, PrimOpApp } from '../eval/value';
+import { Attrs, EMPTY_LIST, force, Lazy, NixList, NixString, PrimOp, Value, Lambda, PrimOpApp } from '../eval/value';
 import { callFunction1, callFunction2, eqValues, lazyApply, lessThan, typeError, forceStringNoCtx } from '../eval/runtime';
 import { lessThanFn } from './arith';
 
@@ -69,7 +69,7 @@ function head(args: Lazy[], pos: Pos | undefined): Value {
 function tail(args: Lazy[], pos: Pos | undefined): Value {
   const xs = listArg(args[0], pos, "while evaluating the first argument passed to 'builtins.tail'");
   if (xs.length === 0) throw new NixError('eval', "'builtins.tail' called on an empty list", pos);
-  return xs.slice(1);
+  return xs.length === 1 ? EMPTY_LIST : xs.slice(1);
 }
 
 function elemAt(args: Lazy[], pos: Pos | undefined): Value {

@@ -4,7 +4,7 @@
  * currentTime). Fetchers and native code need network or unsafe settings and say so.
  */
 import { NixError } from '../eval/errors';
-import { callFunction, coerceToString, eqValues, forceAttrs, forceList, forceStringNoCtx, lessThan } from '../eval/runtime';
+import { callFunction, COERCE_MORE, coerceToString, eqValues, forceAttrs, forceList, forceStringNoCtx, lessThan } from '../eval/runtime';
 import { Attrs, force, Lambda, Lazy, PrimOp, PrimOpApp, Value } from '../eval/value';
 import { printValueShort } from '../eval/print';
 import type { Builtin } from './registry';
@@ -97,7 +97,7 @@ export const builtins: Builtin[] = [
     name: 'toString',
     arity: 1,
     global: true,
-    fn: ([v], pos) => coerceToString(v, { coerceMore: true, copyToStore: false }, pos),
+    fn: (args, pos) => coerceToString(args[0], COERCE_MORE, pos),
   },
   { name: 'currentSystem', arity: 0, value: () => currentSystem() },
   { name: 'currentTime', arity: 0, value: () => Math.floor(Date.now() / 1000) },

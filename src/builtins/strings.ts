@@ -9,7 +9,7 @@
  * context (except split's result for a string it did not match, which is the argument).
  */
 import { NixError } from '../eval/errors';
-import { coerceToString, forceList, typeError } from '../eval/runtime';
+import { COERCE_COPY, COERCE_NO_COPY, coerceToString, forceList, typeError } from '../eval/runtime';
 import { Context, force, Lazy, mkString, NixPath, NixString, Value } from '../eval/value';
 import { compileRegex } from './regex';
 import type { Builtin } from './registry';
@@ -49,7 +49,7 @@ export function argStringNoCtx(v: Lazy, what: string): string {
 export function argCoerce(v: Lazy, what: string, copyToStore: boolean): string | NixString {
   const x = force(v);
   if (typeof x === 'string' || x instanceof NixString) return x;
-  return withFrame(what, () => coerceToString(x, { copyToStore }));
+  return withFrame(what, () => coerceToString(x, copyToStore ? COERCE_COPY : COERCE_NO_COPY));
 }
 
 export function argList(v: Lazy, what: string): Lazy[] {
@@ -100,21 +100,22 @@ function concatStringsSep([a, b]: Lazy[]): Value {
   const list = argList(b, 'while evaluating the second argument (the list of strings to concat) passed to builtins.concatStringsSep');
   let ctx = addCtx(undefined, sepV);
   const sep = str(sepV);
-  let res = '';
+  // Joined once at the end: appending piece by piece would make a rope of two string
+  // objects per element, all kept alive until the result is flattened.
+  const parts = new Array<string>(list.length);
   for (let i = 0; i < list.length; i++) {
-    if (i > 0) res += sep;
     const e = argCoerce(
       list[i],
       'while evaluating one element of the list of strings to concat passed to builtins.concatStringsSep',
       true,
     );
-    if (typeof e === 'string') res += e;
+    if (typeof e === 'string') parts[i] = e;
     else {
-      res += e.s;
+      parts[i] = e.s;
       ctx = addCtx(ctx, e);
     }
   }
-  return mkString(res, ctx);
+  return mkString(parts.join(sep), ctx);
 }
 
 function replaceStrings([a, b, c]: Lazy[]): Value {

@@ -104,6 +104,8 @@ export function callFunction1(f: Value, a: Lazy, pos?: Pos): Value {
 /** `f a b`, curried lambdas without allocating an argument array. */
 export function callFunction2(f: Value, a: Lazy, b: Lazy, pos?: Pos): Value {
   if (f instanceof Lambda) {
+    const call2 = f.info.call2;
+    if (call2 !== undefined && !evalState.showTrace && evalState.maxCallDepth === 0) return call2(f.env, a, b, pos);
     const g = callLambdaTraced(f, a, pos);
     if (g instanceof Lambda) return callLambdaTraced(g, b, pos);
     return callFunction(g, [b], pos);

@@ -29,11 +29,12 @@ import {
   Thunk,
   Value,
   PrimOp,
+  EMPTY_LIST,
 } from './value';
 import { eqValues, forceAttrs, forceStringNoCtx, lessThan, typeError } from './runtime';
 import * as arith from '../builtins/arith';
 import { callFunction, callFunction2, callLambdaTraced, callPrimOp } from './call';
-import { concatStrings, add2 } from './concat';
+import { concatStrings, add2, interpolate } from './concat';
 
 /**
  * Attribute names written in the source are interned when compiled: V8 compares two
@@ -52,6 +53,7 @@ export function intern(s: string): string {
 }
 
 export type Code = (env: Env) => Value;
+
 export type LazyCode = (env: Env) => Lazy;
 
 /** Compiles a whole program (a file or -E expression) in the global scope. */
@@ -96,6 +98,9 @@ export function compileLazy(e: A.Expr, scope: Scope | null, name?: string): Lazy
       // A lambda is already a value: no thunk needed.
       return compileLambda(e, scope, name);
     }
+    case 'List':
+      if (e.elems.length === 0) return () => EMPTY_LIST;
+      break;
   }
   const code = withPos(compile(e, scope, name), posOf(e));
   return (env) => new Thunk(evalCode, code, env);
@@ -173,7 +178,7 @@ export function compile(e: A.Expr, scope: Scope | null, name?: string): Code {
       throw new Error('InheritFrom outside of an inherit');
     case 'List': {
       const elems = e.elems.map((x) => compileLazy(x, scope));
-      if (elems.length === 0) return () => [];
+      if (elems.length === 0) return () => EMPTY_LIST;
       return (env) => {
         const out = new Array<Lazy>(elems.length);
         for (let i = 0; i < elems.length; i++) out[i] = elems[i](env);
@@ -629,13 +634,22 @@ function compileLambda(e: A.Lambda, scope: Scope | null, name?: string): LazyCod
   const pos = posOf(e);
   let info: LambdaInfo;
   if (!e.formals) {
+    // `a: b: …` applied to two arguments enters the inner lambda directly, without making
+    // the intermediate closure.
+    const innerInfo = e.body.kind === 'Lambda' ? (body as Code & { info?: LambdaInfo }).info : undefined;
     info = {
       name,
       src: e.src,
       start: e.start,
+      formals: undefined,
+      formalPos: undefined,
       ellipsis: false,
       arg: e.arg,
       call: (env, arg) => body([env, arg]),
+      call2:
+        innerInfo === undefined
+          ? undefined
+          : (env, a, b, callPos) => innerInfo.call([env, a], b, null as unknown as Lambda, callPos),
     };
   } else {
     const formals = e.formals.formals;
@@ -707,19 +721,41 @@ function compileLambda(e: A.Lambda, scope: Scope | null, name?: string): LazyCod
         }
         return body(frame);
       },
+      // Same properties in the same order as the other form: one shape for every lambda.
+      call2: undefined,
     };
   }
-  return (env: Env) => new Lambda(info, env);
+  const make = (env: Env) => new Lambda(info, env);
+  (make as typeof make & { info?: LambdaInfo }).info = info;
+  return make;
+}
+
+/**
+ * The builtin an expression denotes when that is known at compile time: a top-level name
+ * (`map`, `__sub`) or `builtins.name`, where `builtins` is the global set (not rebound).
+ * Selecting from the global set cannot fail or differ at run time.
+ */
+function staticPrimOp(e: A.Expr, scope: Scope | null): PrimOp | undefined {
+  if (e.kind === 'Var') {
+    const r = resolve(scope, e.name, evalState.globals);
+    return r.kind === 'global' && r.value instanceof PrimOp ? r.value : undefined;
+  }
+  if (e.kind === 'Select' && !e.def && e.path.length === 1 && e.path[0].name !== undefined && e.e.kind === 'Var') {
+    const r = resolve(scope, e.e.name, evalState.globals);
+    if (r.kind !== 'global' || !(r.value instanceof Attrs) || r.value !== evalState.globals.get('builtins')) return undefined;
+    const v = r.value.get(e.path[0].name);
+    return v instanceof PrimOp ? v : undefined;
+  }
+  return undefined;
 }
 
 function compileCall(e: A.Call, scope: Scope | null): Code {
   const args = e.args.map((a) => compileLazy(a, scope));
   const pos = posOf(e);
   // Calls of builtins bound at top level with all their arguments skip partial application.
-  if (e.fn.kind === 'Var') {
-    const r = resolve(scope, e.fn.name, evalState.globals);
-    if (r.kind === 'global' && r.value instanceof PrimOp && r.value.arity === args.length) {
-      const op = r.value;
+  {
+    const op = staticPrimOp(e.fn, scope);
+    if (op !== undefined && op.arity === args.length) {
       if (args.length === 2) {
         const inline = compileArith(op.name, e, scope, pos);
         if (inline) return inline;
@@ -798,16 +834,17 @@ function compileBinOp(e: A.BinOp, scope: Scope | null): Code {
   const pos1 = posOf(e.e1);
   const pos2 = posOf(e.e2);
   switch (e.op) {
-    case 'Eq': {
-      const la = compileLazy(e.e1, scope);
-      const lb = compileLazy(e.e2, scope);
-      return (env) => eqValues(la(env), lb(env), pos);
-    }
-    case 'NEq': {
-      const la = compileLazy(e.e1, scope);
-      const lb = compileLazy(e.e2, scope);
-      return (env) => !eqValues(la(env), lb(env), pos);
-    }
+    // Both operands are forced first, left then right, so no thunks are needed.
+    case 'Eq':
+      return (env) => {
+        const x = a(env);
+        return eqValues(x, b(env), pos);
+      };
+    case 'NEq':
+      return (env) => {
+        const x = a(env);
+        return !eqValues(x, b(env), pos);
+      };
     case 'And':
       return (env) => {
         const x = a(env);
@@ -876,6 +913,7 @@ function compileConcat(e: A.ConcatStrings, scope: Scope | null): Code {
     };
   }
   const forceString = e.forceString;
+  if (forceString) return (env) => interpolate(parts, env, positions);
   return (env) => {
     const vals = new Array<Value>(parts.length);
     for (let i = 0; i < parts.length; i++) vals[i] = parts[i](env);

@@ -5,7 +5,7 @@
  * makes a string, copying paths to the store.
  */
 import { NixError, Pos } from './errors';
-import { coerceToString, mergeContext } from './runtime';
+import { COERCE_COPY, COERCE_NO_COPY, coerceToString, mergeContext } from './runtime';
 import { Context, mkString, NixFloat, NixPath, NixString, showType, Value, mkInt } from './value';
 
 /** Canonicalises an absolute path: no `.` or `..` components, no doubled or trailing slashes. */
@@ -31,7 +31,7 @@ export function concatStrings(vals: Value[], forceString: boolean, positions: Po
     if (first instanceof NixPath) {
       let s = first.path;
       for (let i = 1; i < vals.length; i++) {
-        const part = coerceToString(vals[i], { copyToStore: false }, positions[i]);
+        const part = coerceToString(vals[i], COERCE_NO_COPY, positions[i]);
         if (part instanceof NixString && part.ctx.size > 0) {
           throw new NixError('eval', 'a string that refers to a store path cannot be appended to a path', pos);
         }
@@ -43,7 +43,27 @@ export function concatStrings(vals: Value[], forceString: boolean, positions: Po
   let s = '';
   let ctx: Context | undefined;
   for (let i = 0; i < vals.length; i++) {
-    const part = coerceToString(vals[i], { copyToStore: true }, positions[i]);
+    const v = vals[i];
+    const part = typeof v === 'string' ? v : coerceToString(v, COERCE_COPY, positions[i]);
+    if (typeof part === 'string') s += part;
+    else {
+      s += part.s;
+      ctx = mergeContext(ctx, part.ctx);
+    }
+  }
+  return mkString(s, ctx);
+}
+
+/**
+ * String interpolation (`"a${b}c"`): each part is evaluated and coerced in turn, as Nix
+ * does, so an error in a part is reported before later parts are evaluated.
+ */
+export function interpolate(parts: ((env: any) => Value)[], env: any, positions: Pos[]): Value {
+  let s = '';
+  let ctx: Context | undefined;
+  for (let i = 0; i < parts.length; i++) {
+    const v = parts[i](env);
+    const part = typeof v === 'string' ? v : coerceToString(v, COERCE_COPY, positions[i]);
     if (typeof part === 'string') s += part;
     else {
       s += part.s;

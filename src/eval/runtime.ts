@@ -158,8 +158,29 @@ function apply2Thunk(f: Lazy, args: Lazy[]): Value {
   return callFunction2(force(f), args[0], args[1]);
 }
 
+/**
+ * Lazy applications `f a[i] b[i]` for every index of two aligned arrays (mapAttrs,
+ * zipAttrsWith): the function and the arrays are shared, so each element costs one thunk.
+ */
+export interface Apply2Batch {
+  f: Lazy;
+  a: Lazy[];
+  b: Lazy[];
+}
+export function lazyApply2At(batch: Apply2Batch, i: number): Thunk {
+  return new Thunk(apply2AtThunk, batch, i);
+}
+function apply2AtThunk(batch: Apply2Batch, i: number): Value {
+  return callFunction2(force(batch.f), batch.a[i], batch.b[i]);
+}
+
 // ---------------------------------------------------------------------------------------
 // Coercion to strings
+
+/** Shared option records for the common coercions (no allocation per call). */
+export const COERCE_COPY: CoerceOptions = { coerceMore: false, copyToStore: true };
+export const COERCE_NO_COPY: CoerceOptions = { coerceMore: false, copyToStore: false };
+export const COERCE_MORE: CoerceOptions = { coerceMore: true, copyToStore: false };
 
 export interface CoerceOptions {
   /** Also coerce null, bools, numbers and lists (as `toString` and string interpolation of
@@ -239,7 +260,7 @@ export function mergeContext(a: Context | undefined, b: Context): Context | unde
 export function coerceToPath(v: Lazy, pos?: Pos): string {
   const x = force(v);
   if (x instanceof NixPath) return x.path;
-  const s = coerceToString(x, { copyToStore: false }, pos);
+  const s = coerceToString(x, COERCE_NO_COPY, pos);
   const str = typeof s === 'string' ? s : s.s;
   if (!str.startsWith('/')) {
     throw new NixError('eval', `string '${str}' doesn't represent an absolute path`, pos);

@@ -43,6 +43,9 @@ export class NixString {
 
 export type NixList = Lazy[];
 
+/** The empty list that `[]` literals (and builtins) share: lists are never mutated. */
+export const EMPTY_LIST: NixList = [];
+
 /** Static position of an attribute (what unsafeGetAttrPos reports). */
 export interface AttrPos {
   src: Source;
@@ -333,6 +336,8 @@ export interface LambdaInfo {
   arg?: string;
   /** Binds an argument and evaluates the body. */
   call(env: Env, arg: Lazy, lambda: Lambda, callPos: Pos | undefined): Value;
+  /** For `a: b: …` (the body is a lambda): applies to two arguments at once. */
+  call2?: (env: Env, a: Lazy, b: Lazy, callPos: Pos | undefined) => Value;
 }
 
 export class Lambda {

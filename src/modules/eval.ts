@@ -685,7 +685,10 @@ export function evalModulesCore(argsL: Lazy): Value {
   const ev = new Evaluation(args);
   // nixpkgs merges the collected modules in reverse order (definitions and declarations
   // of later modules come first).
-  const collectedAll = collectModulesWithGraph(ev, modules, '<unknown-file>');
+  // The modules this evaluation shares with the one it extends (a prefix of `modules`).
+  const sharedL = args.get('sharedModules');
+  const shared = sharedL !== undefined ? forceList(sharedL) : undefined;
+  const collectedAll = collectModulesWithGraph(ev, modules, '<unknown-file>', shared);
   const collected: Module[] = collectedAll.modules.reverse();
   ev.collected = collected;
   const decls: Decl[] = collected.map((m) => ({ file: m.file, options: forceAttrs(m.options) }));

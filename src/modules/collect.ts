@@ -40,6 +40,8 @@ interface Node {
   isStatic: boolean;
   /** Whether a module of this subtree has a `_class`. */
   hasClass: boolean;
+  /** Whether a module of this subtree has `disabledModules`. */
+  hasDisabled: boolean;
 }
 
 export interface CollectContext {
@@ -249,9 +251,11 @@ function loadNode(ctx: CollectContext, m: Lazy, parentFile: string, anonKey: str
   const imports = importsL === undefined ? NO_LAZY : forceList(importsL);
   const children = imports.length === 0 ? NO_NODES : imports.map((im, i) => loadNode(ctx, im, mod.file, `${key}:anon-${i + 1}`));
   let hasClass = mod.class != null;
+  let hasDisabled = disabled.length > 0;
   for (const c of children) {
     if (!c.isStatic) isStatic = false;
     if (c.hasClass) hasClass = true;
+    if (c.hasDisabled) hasDisabled = true;
   }
   const node: Node = {
     key,
@@ -260,6 +264,7 @@ function loadNode(ctx: CollectContext, m: Lazy, parentFile: string, anonKey: str
     children,
     isStatic,
     hasClass,
+    hasDisabled,
   };
   if (isStatic && fromFile) nodeCache.set(cacheKey as Attrs, { parentFile, anonKey, node });
   return node;
@@ -353,6 +358,7 @@ export function collectModulesWithGraph(
   }
   const disabled = new Set<string>();
   const walk = (n: Node) => {
+    if (!n.hasDisabled) return;
     for (const d of n.disabled) disabled.add(disabledKey(ctx, d.file, d.item));
     for (const c of n.children) walk(c);
   };

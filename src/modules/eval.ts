@@ -186,6 +186,7 @@ class Level implements DefsSource {
   readonly config: Attrs;
   private raw: Map<string, Def[]> | undefined;
   private unmatchedV: Unmatched[] | undefined = undefined;
+  private configs: CfgMod[] | undefined = undefined;
 
   constructor(
     private readonly ctx: TreeContext,
@@ -236,7 +237,11 @@ class Level implements DefsSource {
   rawDefs(): Map<string, Def[]> {
     if (this.raw !== undefined) return this.raw;
     const raw = new Map<string, Def[]>();
-    for (const c of this.getConfigs!()) {
+    // The configs are asked for once: kept until grouped (a retry after an error below
+    // must see them again), then dropped with the function.
+    const cfgs = this.configs ?? (this.configs = this.getConfigs!());
+    this.getConfigs = undefined;
+    for (const c of cfgs) {
       if (!(c.config instanceof Attrs)) {
         const p = showOption(this.prefix);
         throw new NixError(
@@ -256,7 +261,7 @@ class Level implements DefsSource {
       }
     }
     this.raw = raw;
-    this.getConfigs = undefined;
+    this.configs = undefined;
     return raw;
   }
 
@@ -264,7 +269,7 @@ class Level implements DefsSource {
   private pushed(name: string): CfgMod[] {
     const p: CfgMod[] = [];
     const defs = this.rawDefs().get(name);
-    if (defs !== undefined) for (const d of defs) for (const x of pushDownProperties(d.value)) p.push({ file: d.file, config: x });
+    if (defs !== undefined) for (const d of defs) pushConfig(d.file, d.value, p);
     return p;
   }
 
@@ -277,7 +282,7 @@ class Level implements DefsSource {
     return r;
   }
 
-  /** The common case of resolveName: one declaration, an option (undefined otherwise). */
+  /** The common cases of resolveName: one declaration, an option or a sub-tree (undefined otherwise). */
   private resolveSingle(i: number): Resolved | undefined {
     const refs = this.refs;
     let d = 0;
@@ -289,7 +294,10 @@ class Level implements DefsSource {
       k = r[1];
     }
     const v = force(this.vals[d][k]);
-    if (!(v instanceof Attrs && v.has('_type') && isOptionValue(v))) return undefined;
+    if (!(v instanceof Attrs)) return undefined;
+    // A set of options (a sub-tree), declared once.
+    if (!v.has('_type')) return { option: undefined, subDecls: [{ file: this.used[d].file, options: v }], child: undefined };
+    if (!isOptionValue(v)) return undefined;
     const ps = this.poss[d];
     const decl: Decl = { file: this.used[d].file, options: v, pos: ps === undefined ? undefined : ps[k] };
     return { option: this.optionNode(this.names[i], [decl]), subDecls: undefined, child: undefined };
@@ -455,6 +463,13 @@ class Level implements DefsSource {
 }
 
 const NO_UNMATCHED: Unmatched[] = [];
+
+/** Appends the pushed-down forms of a module's config (mostly just the config itself). */
+function pushConfig(file: string, cfg: Lazy, out: CfgMod[]): void {
+  const v = force(cfg);
+  if (!(v instanceof Attrs) || !v.has('_type')) out.push({ file, config: v });
+  else for (const x of pushDownProperties(v)) out.push({ file, config: x });
+}
 
 function escapeNixIdentifier(s: string): string {
   return /^[a-zA-Z_][a-zA-Z0-9_'-]*$/.test(s) ? s : JSON.stringify(s).replace(/\$\{/g, '\\${');
@@ -647,7 +662,7 @@ class Evaluation implements TreeContext, CollectContext {
   configs(): CfgMod[] {
     const out: CfgMod[] = [];
     for (const m of this.collected) {
-      for (const c of pushDownProperties(m.config)) out.push({ file: m.file, config: c });
+      pushConfig(m.file, m.config, out);
       if (m.freeformType !== undefined) {
         out.push({ file: m.file, config: attrsFrom({ _module: attrsFrom({ freeformType: m.freeformType }) }) });
       }

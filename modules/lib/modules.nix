@@ -36,11 +36,14 @@ let
   internalOptionsTop = internalOptions false;
   internalOptionsSub = internalOptions true;
 
-  evalModules = evalModulesArgs@{ modules, prefix ? [ ], args ? { }, specialArgs ? { }, class ? null, check ? true }:
+  evalModules = evalModulesWith [ ];
+  # `sharedModules`: the modules of the evaluation this one extends (the first of `modules`),
+  # whose loading the native side keeps across the evaluations that extend it.
+  evalModulesWith = sharedModules: evalModulesArgs@{ modules, prefix ? [ ], args ? { }, specialArgs ? { }, class ? null, check ? true }:
     let
       core = native.evalModules {
         inherit lib prefix specialArgs class;
-        inherit modules;
+        inherit modules sharedModules;
         # lib's own modules go after the user's, as in nixpkgs (keys count from :anon-1): the
         # deprecated `args`/`check` arguments as modules, then the internal module.
         internalModules =
@@ -53,7 +56,7 @@ let
           } ];
       };
       extendModules = extendArgs@{ modules ? [ ], specialArgs ? { }, prefix ? [ ] }:
-        evalModules (evalModulesArgs // {
+        evalModulesWith evalModulesArgs.modules (evalModulesArgs // {
           modules = evalModulesArgs.modules ++ modules;
           specialArgs = evalModulesArgs.specialArgs or { } // specialArgs;
           prefix = extendArgs.prefix or evalModulesArgs.prefix or [ ];

@@ -40,6 +40,8 @@ interface Node {
   isStatic: boolean;
   /** Whether a module of this subtree has a `_class`. */
   hasClass: boolean;
+  /** Whether a module of this subtree has `disabledModules`. */
+  hasDisabled: boolean;
 }
 
 export interface CollectContext {
@@ -172,11 +174,15 @@ function classError(ctx: CollectContext, mod: Module): NixError {
 
 /**
  * Modules that are plain attrsets (not functions), with only such imports, load the same way
- * in every evaluation (the same key, file, options and config): their nodes are kept, per
- * module value and place (parent file and anonymous key), and reused. Only the class check
- * depends on the evaluation; it is repeated, in the same order.
+ * in every evaluation (the same key, file, options and config): their nodes are kept and
+ * reused. Only the class check depends on the evaluation; it is repeated, in the same order.
+ * Two places are worth keeping: files (importFile gives the same value every time), per value
+ * and place (parent file and anonymous key), and the modules an evaluation shares with the one
+ * it extends (extendModules, e.g. every instance of a submodule type), per shared list. Other
+ * attrsets are mostly made anew for each evaluation; remembering them would only cost.
  */
 const nodeCache = new WeakMap<object, { parentFile: string; anonKey: string; node: Node }>();
+const sharedCache = new WeakMap<Lazy[], { rootFile: string; nodes: (Node | undefined)[] }>();
 
 function checkClasses(ctx: CollectContext, n: Node): void {
   if (ctx.class == null || !n.hasClass) return;
@@ -188,7 +194,9 @@ function loadNode(ctx: CollectContext, m: Lazy, parentFile: string, anonKey: str
   let v = force(m);
   let file = parentFile;
   let key = anonKey;
+  let fromFile = false;
   if (v instanceof NixPath || isString(v)) {
+    fromFile = true;
     const p = v instanceof NixPath ? v.path : strOf(v);
     file = p;
     key = p;
@@ -196,7 +204,7 @@ function loadNode(ctx: CollectContext, m: Lazy, parentFile: string, anonKey: str
   }
   let isStatic = false;
   if (v instanceof Attrs && !v.has('__functor')) {
-    const c = nodeCache.get(v);
+    const c = fromFile ? nodeCache.get(v) : undefined;
     if (c !== undefined && c.parentFile === parentFile && c.anonKey === anonKey) {
       checkClasses(ctx, c.node);
       return c.node;
@@ -243,9 +251,11 @@ function loadNode(ctx: CollectContext, m: Lazy, parentFile: string, anonKey: str
   const imports = importsL === undefined ? NO_LAZY : forceList(importsL);
   const children = imports.length === 0 ? NO_NODES : imports.map((im, i) => loadNode(ctx, im, mod.file, `${key}:anon-${i + 1}`));
   let hasClass = mod.class != null;
+  let hasDisabled = disabled.length > 0;
   for (const c of children) {
     if (!c.isStatic) isStatic = false;
     if (c.hasClass) hasClass = true;
+    if (c.hasDisabled) hasDisabled = true;
   }
   const node: Node = {
     key,
@@ -254,8 +264,9 @@ function loadNode(ctx: CollectContext, m: Lazy, parentFile: string, anonKey: str
     children,
     isStatic,
     hasClass,
+    hasDisabled,
   };
-  if (isStatic) nodeCache.set(cacheKey as Attrs, { parentFile, anonKey, node });
+  if (isStatic && fromFile) nodeCache.set(cacheKey as Attrs, { parentFile, anonKey, node });
   return node;
 }
 
@@ -316,10 +327,38 @@ const isInternalKey = (k: string) => k === 'lib/modules.nix' || k.startsWith('ni
  * collectModules plus nixpkgs' `graph`: per top-level module (lib's internal ones left out)
  * `{ key; file; imports = [ …same for each import… ]; disabled; }`, computed when forced.
  */
-export function collectModulesWithGraph(ctx: CollectContext, roots: Lazy[], rootFile: string): { modules: Module[]; graph: Lazy } {
-  const nodes = roots.map((m, i) => loadNode(ctx, m, rootFile, `:anon-${i + 1}`));
+export function collectModulesWithGraph(
+  ctx: CollectContext,
+  roots: Lazy[],
+  rootFile: string,
+  shared?: Lazy[],
+): { modules: Module[]; graph: Lazy } {
+  let nodes: Node[];
+  if (shared === undefined || shared.length === 0) nodes = roots.map((m, i) => loadNode(ctx, m, rootFile, `:anon-${i + 1}`));
+  else {
+    // The first roots are `shared` (see sharedCache).
+    let c = sharedCache.get(shared);
+    if (c === undefined || c.rootFile !== rootFile) {
+      c = { rootFile, nodes: new Array(shared.length) };
+      sharedCache.set(shared, c);
+    }
+    const cached = c.nodes;
+    nodes = new Array(roots.length);
+    for (let i = 0; i < roots.length; i++) {
+      const hit = i < cached.length && roots[i] === shared[i] ? cached[i] : undefined;
+      if (hit !== undefined) {
+        checkClasses(ctx, hit);
+        nodes[i] = hit;
+        continue;
+      }
+      const n = loadNode(ctx, roots[i], rootFile, `:anon-${i + 1}`);
+      if (i < cached.length && roots[i] === shared[i] && n.isStatic) cached[i] = n;
+      nodes[i] = n;
+    }
+  }
   const disabled = new Set<string>();
   const walk = (n: Node) => {
+    if (!n.hasDisabled) return;
     for (const d of n.disabled) disabled.add(disabledKey(ctx, d.file, d.item));
     for (const c of n.children) walk(c);
   };

@@ -182,17 +182,18 @@ class Level implements DefsSource {
   /** Per name, (declaration, key) index pairs (undefined: one declaration, same indexes). */
   private readonly refs: number[][] | undefined;
   private readonly resolved: (Resolved | undefined)[];
-  readonly options: Attrs;
+  private optionsV: Attrs | undefined = undefined;
   readonly config: Attrs;
   private raw: Map<string, Def[]> | undefined;
-  private pushedCache: Map<string, CfgMod[]> | undefined;
   private unmatchedV: Unmatched[] | undefined = undefined;
+  private configs: CfgMod[] | undefined = undefined;
 
   constructor(
     private readonly ctx: TreeContext,
     private readonly prefix: string[],
     decls: Decl[],
-    private readonly getConfigs: () => CfgMod[],
+    /** The definitions of this level (dropped once grouped by name, see rawDefs). */
+    private getConfigs: (() => CfgMod[]) | undefined,
   ) {
     // The declared names: the union of the declarations' (sorted) names.
     const used: Decl[] = [];
@@ -214,23 +215,33 @@ class Level implements DefsSource {
     this.refs = layout === undefined ? undefined : layout.refs;
     this.vals = vals;
     this.poss = poss;
-    const optionVals = new Array<Lazy>(n);
     const configVals = new Array<Lazy>(n);
-    for (let i = 0; i < n; i++) {
-      optionVals[i] = new Thunk(levelOption, this, i);
-      configVals[i] = new Thunk(levelConfig, this, i);
-    }
+    for (let i = 0; i < n; i++) configVals[i] = new Thunk(levelConfig, this, i);
     this.names = names;
     this.resolved = new Array(n);
-    this.options = Attrs.fromSorted(names, optionVals);
     this.config = Attrs.fromSorted(names, configVals);
+  }
+
+  /** The options of this level (made when first asked for: most levels are only read through config). */
+  get options(): Attrs {
+    if (this.optionsV === undefined) {
+      const n = this.names.length;
+      const optionVals = new Array<Lazy>(n);
+      for (let i = 0; i < n; i++) optionVals[i] = new Thunk(levelOption, this, i);
+      this.optionsV = Attrs.fromSorted(this.names, optionVals);
+    }
+    return this.optionsV;
   }
 
   /** The (raw) definitions of this level by name. */
   rawDefs(): Map<string, Def[]> {
     if (this.raw !== undefined) return this.raw;
     const raw = new Map<string, Def[]>();
-    for (const c of this.getConfigs()) {
+    // The configs are asked for once: kept until grouped (a retry after an error below
+    // must see them again), then dropped with the function.
+    const cfgs = this.configs ?? (this.configs = this.getConfigs!());
+    this.getConfigs = undefined;
+    for (const c of cfgs) {
       if (!(c.config instanceof Attrs)) {
         const p = showOption(this.prefix);
         throw new NixError(
@@ -250,29 +261,46 @@ class Level implements DefsSource {
       }
     }
     this.raw = raw;
+    this.configs = undefined;
     return raw;
   }
 
-  /** Pushed-down definitions of a sub-tree, computed when that sub-tree is first used. */
+  /** Pushed-down definitions of a sub-tree (asked for once, by the sub-tree's rawDefs). */
   private pushed(name: string): CfgMod[] {
-    if (this.pushedCache === undefined) this.pushedCache = new Map();
-    let p = this.pushedCache.get(name);
-    if (p === undefined) {
-      p = [];
-      const defs = this.rawDefs().get(name);
-      if (defs !== undefined) for (const d of defs) for (const x of pushDownProperties(d.value)) p.push({ file: d.file, config: x });
-      this.pushedCache.set(name, p);
-    }
+    const p: CfgMod[] = [];
+    const defs = this.rawDefs().get(name);
+    if (defs !== undefined) for (const d of defs) pushConfig(d.file, d.value, p);
     return p;
   }
 
   resolve(i: number): Resolved {
     let r = this.resolved[i];
     if (r === undefined) {
-      r = this.resolveName(this.names[i], this.declRefs(i));
+      r = this.resolveSingle(i) ?? this.resolveName(this.names[i], this.declRefs(i));
       this.resolved[i] = r;
     }
     return r;
+  }
+
+  /** The common cases of resolveName: one declaration, an option or a sub-tree (undefined otherwise). */
+  private resolveSingle(i: number): Resolved | undefined {
+    const refs = this.refs;
+    let d = 0;
+    let k = i;
+    if (refs !== undefined) {
+      const r = refs[i];
+      if (r.length !== 2) return undefined;
+      d = r[0];
+      k = r[1];
+    }
+    const v = force(this.vals[d][k]);
+    if (!(v instanceof Attrs)) return undefined;
+    // A set of options (a sub-tree), declared once.
+    if (!v.has('_type')) return { option: undefined, subDecls: [{ file: this.used[d].file, options: v }], child: undefined };
+    if (!isOptionValue(v)) return undefined;
+    const ps = this.poss[d];
+    const decl: Decl = { file: this.used[d].file, options: v, pos: ps === undefined ? undefined : ps[k] };
+    return { option: this.optionNode(this.names[i], [decl]), subDecls: undefined, child: undefined };
   }
 
   child(i: number, x: Resolved): Level {
@@ -436,6 +464,13 @@ class Level implements DefsSource {
 
 const NO_UNMATCHED: Unmatched[] = [];
 
+/** Appends the pushed-down forms of a module's config (mostly just the config itself). */
+function pushConfig(file: string, cfg: Lazy, out: CfgMod[]): void {
+  const v = force(cfg);
+  if (!(v instanceof Attrs) || !v.has('_type')) out.push({ file, config: v });
+  else for (const x of pushDownProperties(v)) out.push({ file, config: x });
+}
+
 function escapeNixIdentifier(s: string): string {
   return /^[a-zA-Z_][a-zA-Z0-9_'-]*$/.test(s) ? s : JSON.stringify(s).replace(/\$\{/g, '\\${');
 }
@@ -548,6 +583,7 @@ function unmatchedError(prefix: string[], first: Unmatched, options: Attrs): Nix
   return new NixError('throw', baseMsg);
 }
 
+const NO_MODULES: Module[] = [];
 const BASE_ARG_NAMES = ['_class', '_prefix', 'config', 'lib', 'options', 'specialArgs'];
 const RESULT_NAMES = ['_internalConfig', 'config', 'graph', 'options'];
 
@@ -576,7 +612,6 @@ class Evaluation implements TreeContext, CollectContext {
   readonly config: Thunk;
   level: Level | undefined = undefined;
   collected: Module[] = [];
-  private configsV: CfgMod[] | undefined = undefined;
 
   constructor(args: Attrs) {
     const lib = args.get('lib')!;
@@ -625,16 +660,16 @@ class Evaluation implements TreeContext, CollectContext {
 
   /** Every module's (pushed-down) config, with freeformType and meta as definitions. */
   configs(): CfgMod[] {
-    if (this.configsV !== undefined) return this.configsV;
     const out: CfgMod[] = [];
     for (const m of this.collected) {
-      for (const c of pushDownProperties(m.config)) out.push({ file: m.file, config: c });
+      pushConfig(m.file, m.config, out);
       if (m.freeformType !== undefined) {
         out.push({ file: m.file, config: attrsFrom({ _module: attrsFrom({ freeformType: m.freeformType }) }) });
       }
       if (m.meta !== undefined) out.push({ file: m.file, config: attrsFrom({ meta: m.meta }) });
     }
-    this.configsV = out;
+    // Asked for once (by the top level's rawDefs); the modules are not needed afterwards.
+    this.collected = NO_MODULES;
     return out;
   }
 
@@ -685,7 +720,10 @@ export function evalModulesCore(argsL: Lazy): Value {
   const ev = new Evaluation(args);
   // nixpkgs merges the collected modules in reverse order (definitions and declarations
   // of later modules come first).
-  const collectedAll = collectModulesWithGraph(ev, modules, '<unknown-file>');
+  // The modules this evaluation shares with the one it extends (a prefix of `modules`).
+  const sharedL = args.get('sharedModules');
+  const shared = sharedL !== undefined ? forceList(sharedL) : undefined;
+  const collectedAll = collectModulesWithGraph(ev, modules, '<unknown-file>', shared);
   const collected: Module[] = collectedAll.modules.reverse();
   ev.collected = collected;
   const decls: Decl[] = collected.map((m) => ({ file: m.file, options: forceAttrs(m.options) }));

@@ -189,7 +189,6 @@ export class OptionNode {
     if (this.fieldsV === undefined) {
       const decls = this.decls;
       if (decls.length === 1) {
-        this.declarationsV = [decls[0].file];
         this.fieldsV = decls[0].options;
       } else {
         const r = mergeOptionDecls(this.loc, decls);
@@ -202,7 +201,9 @@ export class OptionNode {
 
   declarations(): string[] {
     this.fields();
-    return this.declarationsV!;
+    // One declaration (the common case): its file, made when asked for.
+    if (this.declarationsV === undefined) this.declarationsV = [this.decls[0].file];
+    return this.declarationsV;
   }
 
   type(): Thunk {
@@ -226,7 +227,7 @@ export class OptionNode {
       );
     }
     // The default is a definition at mkOptionDefault priority, before the others.
-    const m = mergeDefinitions(this.loc, force(this.type()) as Attrs, defs, fields.get('default'), this.declarations()[0]);
+    const m = mergeDefinitions(this.loc, force(this.type()) as Attrs, defs, fields.get('default'), this.decls[0].file);
     this.mergedV = m;
     return m;
   }

@@ -105,6 +105,69 @@ function unparseOutput(o: DerivationOutput): string {
   }
 }
 
+/** The input derivations list (without brackets): `("PATH",["OUT",…]),…`, sorted. */
+export function unparseInputDrvs(inputDrvs: Map<string, Set<string>>): string {
+  let s = '';
+  for (const [p, outs] of byKey(inputDrvs)) {
+    s += `${s === '' ? '' : ','}(${quote(p)},[${sorted(outs).map(quote).join(',')}])`;
+  }
+  return s;
+}
+
+/**
+ * A derivation's ATerm in parts, each string quoted once, for assembling the variants that
+ * hashing needs (outputs masked; input derivations keyed by hash modulo) besides the `.drv`
+ * text itself. Only the outputs and the env entries named after outputs may change between
+ * them (output paths being filled in); everything else is fixed when the parts are made.
+ */
+export class DerivationParts {
+  /** `[SRCS],"SYSTEM","BUILDER",[ARGS]`, the same in every variant. */
+  private readonly middle: string;
+  /** The env entries in key order; undefined for those named after an output. */
+  private env: [key: string, entry: string | undefined][] = [];
+  private envSize = -1;
+  private inputDrvsText: string | undefined;
+  /**
+   * The input derivations list keyed by hash modulo (null: an input's hash is deferred),
+   * once the hasher has made it; the masked and the input hash share it.
+   */
+  moduloInputDrvs: string | null | undefined;
+
+  constructor(readonly drv: Derivation) {
+    this.middle =
+      `[${sorted(drv.inputSrcs).map(quote).join(',')}],` +
+      `${quote(drv.system)},${quote(drv.builder)},[${drv.args.map(quote).join(',')}]`;
+  }
+
+  /** The input derivations list as the `.drv` file has it. */
+  inputDrvs(): string {
+    return (this.inputDrvsText ??= unparseInputDrvs(this.drv.inputDrvs));
+  }
+
+  /**
+   * The ATerm with `inputDrvs` (an unparsed input derivations list) and, when
+   * `maskOutputs`, empty output paths and empty env entries for the outputs.
+   */
+  text(inputDrvs: string, maskOutputs: boolean): string {
+    const drv = this.drv;
+    // Filling in output paths may add env entries: then the order is made again.
+    if (drv.env.size !== this.envSize) {
+      this.env = byKey(drv.env).map(([k, v]) => [k, drv.outputs.has(k) ? undefined : `(${quote(k)},${quote(v)})`]);
+      this.envSize = drv.env.size;
+    }
+    let outputs = '';
+    for (const [id, o] of drv.outputs.size === 1 ? drv.outputs : byKey(drv.outputs)) {
+      outputs += `${outputs === '' ? '' : ','}(${quote(id)},${maskOutputs ? '"","",""' : unparseOutput(o)})`;
+    }
+    let env = '';
+    for (const [k, entry] of this.env) {
+      env += env === '' ? '' : ',';
+      env += entry ?? `(${quote(k)},${maskOutputs ? '""' : quote(drv.env.get(k)!)})`;
+    }
+    return `Derive([${outputs}],[${inputDrvs}],${this.middle},[${env}])`;
+  }
+}
+
 /**
  * The ATerm text of a derivation. For hashing modulo, `inputDrvs` replaces the input
  * derivations (keyed by hash instead of path) and `maskOutputs` blanks the output paths.
@@ -113,24 +176,9 @@ export function unparseDerivation(
   drv: Derivation,
   opts: { inputDrvs?: Map<string, Set<string>>; maskOutputs?: boolean } = {},
 ): string {
-  const outputs = byKey(drv.outputs)
-    .map(([id, o]) => `(${quote(id)},${opts.maskOutputs ? '"","",""' : unparseOutput(o)})`)
-    .join(',');
-  const inputDrvs = byKey(opts.inputDrvs ?? drv.inputDrvs)
-    .map(([p, outs]) => `(${quote(p)},[${sorted(outs).map(quote).join(',')}])`)
-    .join(',');
-  const inputSrcs = sorted(drv.inputSrcs).map(quote).join(',');
-  const args = drv.args.map(quote).join(',');
-  const env = byKey(drv.env)
-    .map(([k, v]) => {
-      const value = opts.maskOutputs && drv.outputs.has(k) ? '' : v;
-      return `(${quote(k)},${quote(value)})`;
-    })
-    .join(',');
-  return (
-    `Derive([${outputs}],[${inputDrvs}],[${inputSrcs}],` +
-    `${quote(drv.system)},${quote(drv.builder)},[${args}],[${env}])`
-  );
+  const parts = new DerivationParts(drv);
+  const inputDrvs = opts.inputDrvs ? unparseInputDrvs(opts.inputDrvs) : parts.inputDrvs();
+  return parts.text(inputDrvs, opts.maskOutputs ?? false);
 }
 
 // ---------------------------------------------------------------------------------------

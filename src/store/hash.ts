@@ -7,7 +7,7 @@
  * Data to hash is either a Buffer or a byte string (one char per byte, latin1), the way
  * strings are represented by the evaluator.
  */
-import { createHash, Hash as NodeHash } from 'node:crypto';
+import { createHash, hash as oneShotHash, Hash as NodeHash } from 'node:crypto';
 import { nix32Decode, nix32Encode, nix32Length } from './nix32';
 
 export type HashAlgo = 'md5' | 'sha1' | 'sha256' | 'sha512';
@@ -45,7 +45,7 @@ export class Hash {
   toString(format: HashFormat, withAlgo = false): string {
     switch (format) {
       case 'base16':
-        return (withAlgo ? this.algo + ':' : '') + this.bytes.toString('hex');
+        return (withAlgo ? this.algo + ':' : '') + this.base16;
       case 'nix32':
         return (withAlgo ? this.algo + ':' : '') + nix32Encode(this.bytes);
       case 'base64':
@@ -55,8 +55,11 @@ export class Hash {
     }
   }
 
+  private hex: string | undefined;
+
+  /** Base16, kept: derivation hashes are printed again each time they are an input. */
   get base16(): string {
-    return this.bytes.toString('hex');
+    return (this.hex ??= this.bytes.toString('hex'));
   }
   get nix32(): string {
     return nix32Encode(this.bytes);
@@ -69,9 +72,12 @@ export class Hash {
 
 /** Hashes a byte string (latin1) or a buffer. */
 export function hashString(algo: HashAlgo, data: string | Uint8Array): Hash {
-  const h = createHash(algo);
-  h.update(typeof data === 'string' ? Buffer.from(data, 'latin1') : data);
-  return new Hash(algo, h.digest());
+  // The one-shot hash takes a string as UTF-8: the same bytes as latin1 only when the
+  // string is ASCII (its UTF-8 length is its length); otherwise convert it first.
+  if (typeof data === 'string' && Buffer.byteLength(data, 'utf8') !== data.length) {
+    data = Buffer.from(data, 'latin1');
+  }
+  return new Hash(algo, oneShotHash(algo, data, 'buffer'));
 }
 
 /** An incremental hasher (`HashSink`). */

@@ -162,8 +162,10 @@ export class Store {
 
   /**
    * Adds a derivation being instantiated: fills in the paths of its deferred
-   * (input-addressed) outputs, writes it (unless read-only) and remembers its hash modulo.
-   * The three ATerms this takes (masked, the `.drv` text, modulo inputs) share their parts.
+   * (input-addressed) outputs and writes it (unless read-only). The masked ATerm and the
+   * `.drv` text share their parts. Its hash modulo is computed when it is first an input
+   * (most derivations never are), except without input derivations, where it is the hash
+   * of the `.drv` text and known already.
    */
   addDerivation(drv: Derivation): string {
     const parts = new DerivationParts(drv);
@@ -174,7 +176,7 @@ export class Store {
       }
     }
     const { path, textHash } = this.putDerivation(drv, parts);
-    this.hasher.remember(path, this.hasher.hashInput(drv, parts, textHash));
+    if (drv.inputDrvs.size === 0) this.hasher.remember(path, this.hasher.hashInput(drv, parts, textHash));
     return path;
   }
 

@@ -82,12 +82,17 @@ function quote(s: string): string {
   return '"' + s.replace(NEEDS_ESCAPE, (c) => ESCAPES[c]) + '"';
 }
 
-function byKey<T>(m: Map<string, T>): [string, T][] {
-  return [...m].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+/** The keys of a map, sorted (bytewise: strings are byte strings). */
+function sortedKeys(m: Map<string, unknown>): string[] {
+  return [...m.keys()].sort();
 }
 
-function sorted(s: Iterable<string>): string[] {
-  return [...s].sort();
+/** A sorted list of strings, quoted, without brackets. */
+function unparseStrings(s: Set<string>): string {
+  if (s.size === 1) for (const x of s) return quote(x);
+  let out = '';
+  for (const x of [...s].sort()) out += (out === '' ? '' : ',') + quote(x);
+  return out;
 }
 
 function unparseOutput(o: DerivationOutput): string {
@@ -108,10 +113,15 @@ function unparseOutput(o: DerivationOutput): string {
 /** The input derivations list (without brackets): `("PATH",["OUT",…]),…`, sorted. */
 export function unparseInputDrvs(inputDrvs: Map<string, Set<string>>): string {
   let s = '';
-  for (const [p, outs] of byKey(inputDrvs)) {
-    s += `${s === '' ? '' : ','}(${quote(p)},[${sorted(outs).map(quote).join(',')}])`;
+  for (const p of sortedKeys(inputDrvs)) {
+    s += (s === '' ? '(' : ',(') + quote(p) + ',[' + unparseStrings(inputDrvs.get(p)!) + '])';
   }
   return s;
+}
+
+/** Two comma-separated lists joined, either possibly empty. */
+function joinLists(a: string, b: string): string {
+  return a === '' ? b : b === '' ? a : a + ',' + b;
 }
 
 /**
@@ -123,8 +133,12 @@ export function unparseInputDrvs(inputDrvs: Map<string, Set<string>>): string {
 export class DerivationParts {
   /** `[SRCS],"SYSTEM","BUILDER",[ARGS]`, the same in every variant. */
   private readonly middle: string;
-  /** The env entries in key order; undefined for those named after an output. */
-  private env: [key: string, entry: string | undefined][] = [];
+  /**
+   * The env in key order as the runs of entries between those named after an output (which
+   * are made each time): runs[0], outputKeys[0], runs[1], …
+   */
+  private runs: string[] = [];
+  private outputKeys: string[] = [];
   private envSize = -1;
   private inputDrvsText: string | undefined;
   /**
@@ -134,14 +148,33 @@ export class DerivationParts {
   moduloInputDrvs: string | null | undefined;
 
   constructor(readonly drv: Derivation) {
-    this.middle =
-      `[${sorted(drv.inputSrcs).map(quote).join(',')}],` +
-      `${quote(drv.system)},${quote(drv.builder)},[${drv.args.map(quote).join(',')}]`;
+    let srcs = '';
+    for (const p of [...drv.inputSrcs].sort()) srcs += (srcs === '' ? '' : ',') + quote(p);
+    let args = '';
+    for (const a of drv.args) args += (args === '' ? '' : ',') + quote(a);
+    this.middle = `[${srcs}],${quote(drv.system)},${quote(drv.builder)},[${args}]`;
   }
 
   /** The input derivations list as the `.drv` file has it. */
   inputDrvs(): string {
     return (this.inputDrvsText ??= unparseInputDrvs(this.drv.inputDrvs));
+  }
+
+  /** Splits the env into runs around the outputs' entries. */
+  private splitEnv(): void {
+    const { env, outputs } = this.drv;
+    this.runs = [];
+    this.outputKeys = [];
+    let run = '';
+    for (const k of sortedKeys(env)) {
+      if (outputs.has(k)) {
+        this.runs.push(run);
+        this.outputKeys.push(k);
+        run = '';
+      } else run += (run === '' ? '(' : ',(') + quote(k) + ',' + quote(env.get(k)!) + ')';
+    }
+    this.runs.push(run);
+    this.envSize = env.size;
   }
 
   /**
@@ -150,21 +183,20 @@ export class DerivationParts {
    */
   text(inputDrvs: string, maskOutputs: boolean): string {
     const drv = this.drv;
-    // Filling in output paths may add env entries: then the order is made again.
-    if (drv.env.size !== this.envSize) {
-      this.env = byKey(drv.env).map(([k, v]) => [k, drv.outputs.has(k) ? undefined : `(${quote(k)},${quote(v)})`]);
-      this.envSize = drv.env.size;
-    }
+    // Filling in output paths may add env entries: then the env is split again.
+    if (drv.env.size !== this.envSize) this.splitEnv();
     let outputs = '';
-    for (const [id, o] of drv.outputs.size === 1 ? drv.outputs : byKey(drv.outputs)) {
-      outputs += `${outputs === '' ? '' : ','}(${quote(id)},${maskOutputs ? '"","",""' : unparseOutput(o)})`;
+    for (const id of drv.outputs.size === 1 ? drv.outputs.keys() : sortedKeys(drv.outputs)) {
+      const o = maskOutputs ? '"","",""' : unparseOutput(drv.outputs.get(id)!);
+      outputs += (outputs === '' ? '(' : ',(') + quote(id) + ',' + o + ')';
     }
-    let env = '';
-    for (const [k, entry] of this.env) {
-      env += env === '' ? '' : ',';
-      env += entry ?? `(${quote(k)},${maskOutputs ? '""' : quote(drv.env.get(k)!)})`;
+    let env = this.runs[0];
+    for (let i = 0; i < this.outputKeys.length; i++) {
+      const k = this.outputKeys[i];
+      env = joinLists(env, '(' + quote(k) + ',' + (maskOutputs ? '""' : quote(drv.env.get(k)!)) + ')');
+      env = joinLists(env, this.runs[i + 1]);
     }
-    return `Derive([${outputs}],[${inputDrvs}],${this.middle},[${env}])`;
+    return 'Derive([' + outputs + '],[' + inputDrvs + '],' + this.middle + ',[' + env + '])';
   }
 }
 

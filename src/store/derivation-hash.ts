@@ -23,6 +23,9 @@ export type HashModulo =
   | { kind: 'fixed'; outputs: Map<string, Hash> }
   | { kind: 'deferred' };
 
+/** A fixed-output input stands in as its output hash with the single output `out`. */
+const ONLY_OUT: ReadonlySet<string> = new Set(['out']);
+
 export class DerivationHasher {
   private readonly cache = new Map<string, HashModulo>();
 
@@ -82,11 +85,13 @@ export class DerivationHasher {
    */
   private moduloInputDrvs(drv: Derivation, parts: DerivationParts): string | null {
     if (parts.moduloInputDrvs !== undefined) return parts.moduloInputDrvs;
-    const out = new Map<string, Set<string>>();
-    const add = (key: string, names: Iterable<string>) => {
-      let s = out.get(key);
-      if (!s) out.set(key, (s = new Set()));
-      for (const n of names) s.add(n);
+    // Output name sets are shared with the input derivations (and ONLY_OUT) unless two
+    // inputs have the same hash, when a merged copy is made: they are never modified.
+    const out = new Map<string, ReadonlySet<string>>();
+    const add = (key: string, names: ReadonlySet<string>) => {
+      const s = out.get(key);
+      if (s === undefined) out.set(key, names);
+      else if (s !== names) out.set(key, new Set([...s, ...names]));
     };
     let deferred = false;
     for (const [drvPath, outputNames] of drv.inputDrvs) {
@@ -100,7 +105,7 @@ export class DerivationHasher {
         for (const name of outputNames) {
           const oh = h.outputs.get(name);
           if (!oh) throw new Error(`no hash for output '${name}' of derivation '${drv.name}'`);
-          add(oh.base16, ['out']);
+          add(oh.base16, ONLY_OUT);
         }
       }
     }

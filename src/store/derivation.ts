@@ -83,12 +83,15 @@ function quote(s: string): string {
 }
 
 /** The keys of a map, sorted (bytewise: strings are byte strings). */
-function sortedKeys(m: Map<string, unknown>): string[] {
-  return [...m.keys()].sort();
+function sortedKeys(m: ReadonlyMap<string, unknown>): string[] {
+  const keys = [...m.keys()];
+  // The env mostly comes in order (attribute sets are sorted): checking is cheaper.
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1] > keys[i]) return keys.sort();
+  return keys;
 }
 
 /** A sorted list of strings, quoted, without brackets. */
-function unparseStrings(s: Set<string>): string {
+function unparseStrings(s: ReadonlySet<string>): string {
   if (s.size === 1) for (const x of s) return quote(x);
   let out = '';
   for (const x of [...s].sort()) out += (out === '' ? '' : ',') + quote(x);
@@ -111,7 +114,7 @@ function unparseOutput(o: DerivationOutput): string {
 }
 
 /** The input derivations list (without brackets): `("PATH",["OUT",…]),…`, sorted. */
-export function unparseInputDrvs(inputDrvs: Map<string, Set<string>>): string {
+export function unparseInputDrvs(inputDrvs: ReadonlyMap<string, ReadonlySet<string>>): string {
   let s = '';
   for (const p of sortedKeys(inputDrvs)) {
     s += (s === '' ? '(' : ',(') + quote(p) + ',[' + unparseStrings(inputDrvs.get(p)!) + '])';

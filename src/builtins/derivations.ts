@@ -198,11 +198,10 @@ function instantiate(drvName: string, attrs: Attrs, pos: Pos | undefined): Value
       drv.env.set(o, '');
       drv.outputs.set(o, { kind: 'deferred' });
     }
-    storeOp(pos, () => store.hasher.fillInOutputPaths(drv));
   }
 
-  const drvPath = storeOp(pos, () => store.writeDerivation(drv));
-  store.hasher.remember(drvPath, store.hasher.hashInput(drv));
+  // Fills in the deferred output paths, writes the .drv (unless read-only), remembers its hash.
+  const drvPath = storeOp(pos, () => store.addDerivation(drv));
 
   const result = new Map<string, Lazy>();
   result.set('drvPath', new NixString(drvPath, new Set(['=' + drvPath])));

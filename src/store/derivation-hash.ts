@@ -15,13 +15,16 @@
  * are known before (or without) being written to the store.
  */
 import { Hash, hashString } from './hash';
-import { Derivation, isFixedOutput, unparseDerivation } from './derivation';
+import { Derivation, DerivationParts, isFixedOutput, unparseDerivation, unparseInputDrvs } from './derivation';
 import { StoreDir } from './store-path';
 
 export type HashModulo =
   | { kind: 'drv'; hash: Hash }
   | { kind: 'fixed'; outputs: Map<string, Hash> }
   | { kind: 'deferred' };
+
+/** A fixed-output input stands in as its output hash with the single output `out`. */
+const ONLY_OUT: ReadonlySet<string> = new Set(['out']);
 
 export class DerivationHasher {
   private readonly cache = new Map<string, HashModulo>();
@@ -47,8 +50,12 @@ export class DerivationHasher {
     return h;
   }
 
-  /** The hash of a derivation as an input to others (outputs not masked). */
-  hashInput(drv: Derivation): HashModulo {
+  /**
+   * The hash of a derivation as an input to others (outputs not masked). `textHash`, the
+   * hash of the derivation's own ATerm if known, is the answer when it has no input
+   * derivations (nothing to replace).
+   */
+  hashInput(drv: Derivation, parts = new DerivationParts(drv), textHash?: Hash): HashModulo {
     if (isFixedOutput(drv)) {
       const outputs = new Map<string, Hash>();
       for (const [id, o] of drv.outputs) {
@@ -59,47 +66,58 @@ export class DerivationHasher {
       return { kind: 'fixed', outputs };
     }
     for (const o of drv.outputs.values()) if (o.kind !== 'inputAddressed') return { kind: 'deferred' };
-    const inputs = this.moduloInputs(drv);
-    if (inputs === undefined) return { kind: 'deferred' };
-    return { kind: 'drv', hash: hashString('sha256', unparseDerivation(drv, { inputDrvs: inputs })) };
+    if (textHash !== undefined && drv.inputDrvs.size === 0) return { kind: 'drv', hash: textHash };
+    const inputs = this.moduloInputDrvs(drv, parts);
+    if (inputs === null) return { kind: 'deferred' };
+    return { kind: 'drv', hash: hashString('sha256', parts.text(inputs, false)) };
   }
 
   /** The hash with outputs masked, from which the derivation's own output paths follow. */
-  hashMasked(drv: Derivation): Hash | undefined {
-    const inputs = this.moduloInputs(drv);
-    if (inputs === undefined) return undefined;
-    return hashString('sha256', unparseDerivation(drv, { inputDrvs: inputs, maskOutputs: true }));
+  hashMasked(drv: Derivation, parts = new DerivationParts(drv)): Hash | undefined {
+    const inputs = this.moduloInputDrvs(drv, parts);
+    if (inputs === null) return undefined;
+    return hashString('sha256', parts.text(inputs, true));
   }
 
-  /** Input derivations keyed by their hash modulo; undefined if one is deferred. */
-  private moduloInputs(drv: Derivation): Map<string, Set<string>> | undefined {
-    const out = new Map<string, Set<string>>();
-    const add = (key: string, names: Iterable<string>) => {
-      let s = out.get(key);
-      if (!s) out.set(key, (s = new Set()));
-      for (const n of names) s.add(n);
+  /**
+   * The unparsed input derivations keyed by their hash modulo (null if one is deferred),
+   * kept with the parts: the masked and the input hash both use it.
+   */
+  private moduloInputDrvs(drv: Derivation, parts: DerivationParts): string | null {
+    if (parts.moduloInputDrvs !== undefined) return parts.moduloInputDrvs;
+    // Output name sets are shared with the input derivations (and ONLY_OUT) unless two
+    // inputs have the same hash, when a merged copy is made: they are never modified.
+    const out = new Map<string, ReadonlySet<string>>();
+    const add = (key: string, names: ReadonlySet<string>) => {
+      const s = out.get(key);
+      if (s === undefined) out.set(key, names);
+      else if (s !== names) out.set(key, new Set([...s, ...names]));
     };
+    let deferred = false;
     for (const [drvPath, outputNames] of drv.inputDrvs) {
       const h = this.pathInputModulo(drvPath);
-      if (h.kind === 'deferred') return undefined;
+      if (h.kind === 'deferred') {
+        deferred = true;
+        break;
+      }
       if (h.kind === 'drv') add(h.hash.base16, outputNames);
       else {
         for (const name of outputNames) {
           const oh = h.outputs.get(name);
           if (!oh) throw new Error(`no hash for output '${name}' of derivation '${drv.name}'`);
-          add(oh.base16, ['out']);
+          add(oh.base16, ONLY_OUT);
         }
       }
     }
-    return out;
+    return (parts.moduloInputDrvs = deferred ? null : unparseInputDrvs(out));
   }
 
   /**
    * Fills in the paths of an input-addressed derivation's outputs (which must be deferred,
    * with env entries for them): the paths follow from the masked hash.
    */
-  fillInOutputPaths(drv: Derivation): void {
-    const h = this.hashMasked(drv);
+  fillInOutputPaths(drv: Derivation, parts = new DerivationParts(drv)): void {
+    const h = this.hashMasked(drv, parts);
     if (h === undefined) return;
     for (const id of drv.outputs.keys()) {
       const p = this.store.makeOutputPath(id, h, drv.name);
@@ -109,9 +127,14 @@ export class DerivationHasher {
   }
 }
 
-/** The store path of a derivation: a text path named NAME.drv referencing its inputs. */
-export function derivationPath(store: StoreDir, drv: Derivation, aterm = unparseDerivation(drv)): string {
+/** What a `.drv` file references: its input sources and input derivations. */
+export function derivationReferences(drv: Derivation): Set<string> {
   const refs = new Set(drv.inputSrcs);
   for (const p of drv.inputDrvs.keys()) refs.add(p);
-  return store.makeTextPath(drv.name + '.drv', hashString('sha256', aterm), refs);
+  return refs;
+}
+
+/** The store path of a derivation: a text path named NAME.drv referencing its inputs. */
+export function derivationPath(store: StoreDir, drv: Derivation, aterm = unparseDerivation(drv)): string {
+  return store.makeTextPath(drv.name + '.drv', hashString('sha256', aterm), derivationReferences(drv));
 }

@@ -82,12 +82,20 @@ function quote(s: string): string {
   return '"' + s.replace(NEEDS_ESCAPE, (c) => ESCAPES[c]) + '"';
 }
 
-function byKey<T>(m: Map<string, T>): [string, T][] {
-  return [...m].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+/** The keys of a map, sorted (bytewise: strings are byte strings). */
+function sortedKeys(m: ReadonlyMap<string, unknown>): string[] {
+  const keys = [...m.keys()];
+  // The env mostly comes in order (attribute sets are sorted): checking is cheaper.
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1] > keys[i]) return keys.sort();
+  return keys;
 }
 
-function sorted(s: Iterable<string>): string[] {
-  return [...s].sort();
+/** A sorted list of strings, quoted, without brackets. */
+function unparseStrings(s: ReadonlySet<string>): string {
+  if (s.size === 1) for (const x of s) return quote(x);
+  let out = '';
+  for (const x of [...s].sort()) out += (out === '' ? '' : ',') + quote(x);
+  return out;
 }
 
 function unparseOutput(o: DerivationOutput): string {
@@ -105,6 +113,96 @@ function unparseOutput(o: DerivationOutput): string {
   }
 }
 
+/** The input derivations list (without brackets): `("PATH",["OUT",…]),…`, sorted. */
+export function unparseInputDrvs(inputDrvs: ReadonlyMap<string, ReadonlySet<string>>): string {
+  let s = '';
+  for (const p of sortedKeys(inputDrvs)) {
+    s += (s === '' ? '(' : ',(') + quote(p) + ',[' + unparseStrings(inputDrvs.get(p)!) + '])';
+  }
+  return s;
+}
+
+/** Two comma-separated lists joined, either possibly empty. */
+function joinLists(a: string, b: string): string {
+  return a === '' ? b : b === '' ? a : a + ',' + b;
+}
+
+/**
+ * A derivation's ATerm in parts, each string quoted once, for assembling the variants that
+ * hashing needs (outputs masked; input derivations keyed by hash modulo) besides the `.drv`
+ * text itself. Only the outputs and the env entries named after outputs may change between
+ * them (output paths being filled in); everything else is fixed when the parts are made.
+ */
+export class DerivationParts {
+  /** `[SRCS],"SYSTEM","BUILDER",[ARGS]`, the same in every variant. */
+  private readonly middle: string;
+  /**
+   * The env in key order as the runs of entries between those named after an output (which
+   * are made each time): runs[0], outputKeys[0], runs[1], …
+   */
+  private runs: string[] = [];
+  private outputKeys: string[] = [];
+  private envSize = -1;
+  private inputDrvsText: string | undefined;
+  /**
+   * The input derivations list keyed by hash modulo (null: an input's hash is deferred),
+   * once the hasher has made it; the masked and the input hash share it.
+   */
+  moduloInputDrvs: string | null | undefined;
+
+  constructor(readonly drv: Derivation) {
+    let srcs = '';
+    for (const p of [...drv.inputSrcs].sort()) srcs += (srcs === '' ? '' : ',') + quote(p);
+    let args = '';
+    for (const a of drv.args) args += (args === '' ? '' : ',') + quote(a);
+    this.middle = `[${srcs}],${quote(drv.system)},${quote(drv.builder)},[${args}]`;
+  }
+
+  /** The input derivations list as the `.drv` file has it. */
+  inputDrvs(): string {
+    return (this.inputDrvsText ??= unparseInputDrvs(this.drv.inputDrvs));
+  }
+
+  /** Splits the env into runs around the outputs' entries. */
+  private splitEnv(): void {
+    const { env, outputs } = this.drv;
+    this.runs = [];
+    this.outputKeys = [];
+    let run = '';
+    for (const k of sortedKeys(env)) {
+      if (outputs.has(k)) {
+        this.runs.push(run);
+        this.outputKeys.push(k);
+        run = '';
+      } else run += (run === '' ? '(' : ',(') + quote(k) + ',' + quote(env.get(k)!) + ')';
+    }
+    this.runs.push(run);
+    this.envSize = env.size;
+  }
+
+  /**
+   * The ATerm with `inputDrvs` (an unparsed input derivations list) and, when
+   * `maskOutputs`, empty output paths and empty env entries for the outputs.
+   */
+  text(inputDrvs: string, maskOutputs: boolean): string {
+    const drv = this.drv;
+    // Filling in output paths may add env entries: then the env is split again.
+    if (drv.env.size !== this.envSize) this.splitEnv();
+    let outputs = '';
+    for (const id of drv.outputs.size === 1 ? drv.outputs.keys() : sortedKeys(drv.outputs)) {
+      const o = maskOutputs ? '"","",""' : unparseOutput(drv.outputs.get(id)!);
+      outputs += (outputs === '' ? '(' : ',(') + quote(id) + ',' + o + ')';
+    }
+    let env = this.runs[0];
+    for (let i = 0; i < this.outputKeys.length; i++) {
+      const k = this.outputKeys[i];
+      env = joinLists(env, '(' + quote(k) + ',' + (maskOutputs ? '""' : quote(drv.env.get(k)!)) + ')');
+      env = joinLists(env, this.runs[i + 1]);
+    }
+    return 'Derive([' + outputs + '],[' + inputDrvs + '],' + this.middle + ',[' + env + '])';
+  }
+}
+
 /**
  * The ATerm text of a derivation. For hashing modulo, `inputDrvs` replaces the input
  * derivations (keyed by hash instead of path) and `maskOutputs` blanks the output paths.
@@ -113,24 +211,9 @@ export function unparseDerivation(
   drv: Derivation,
   opts: { inputDrvs?: Map<string, Set<string>>; maskOutputs?: boolean } = {},
 ): string {
-  const outputs = byKey(drv.outputs)
-    .map(([id, o]) => `(${quote(id)},${opts.maskOutputs ? '"","",""' : unparseOutput(o)})`)
-    .join(',');
-  const inputDrvs = byKey(opts.inputDrvs ?? drv.inputDrvs)
-    .map(([p, outs]) => `(${quote(p)},[${sorted(outs).map(quote).join(',')}])`)
-    .join(',');
-  const inputSrcs = sorted(drv.inputSrcs).map(quote).join(',');
-  const args = drv.args.map(quote).join(',');
-  const env = byKey(drv.env)
-    .map(([k, v]) => {
-      const value = opts.maskOutputs && drv.outputs.has(k) ? '' : v;
-      return `(${quote(k)},${quote(value)})`;
-    })
-    .join(',');
-  return (
-    `Derive([${outputs}],[${inputDrvs}],[${inputSrcs}],` +
-    `${quote(drv.system)},${quote(drv.builder)},[${args}],[${env}])`
-  );
+  const parts = new DerivationParts(drv);
+  const inputDrvs = opts.inputDrvs ? unparseInputDrvs(opts.inputDrvs) : parts.inputDrvs();
+  return parts.text(inputDrvs, opts.maskOutputs ?? false);
 }
 
 // ---------------------------------------------------------------------------------------

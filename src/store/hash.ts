@@ -7,7 +7,7 @@
  * Data to hash is either a Buffer or a byte string (one char per byte, latin1), the way
  * strings are represented by the evaluator.
  */
-import { createHash, Hash as NodeHash } from 'node:crypto';
+import { createHash, hash as oneShotHash, Hash as NodeHash } from 'node:crypto';
 import { nix32Decode, nix32Encode, nix32Length } from './nix32';
 
 export type HashAlgo = 'md5' | 'sha1' | 'sha256' | 'sha512';
@@ -31,21 +31,33 @@ export function parseHashAlgo(s: string): HashAlgo {
 }
 
 export class Hash {
+  private raw: Buffer | undefined;
+  private hex: string | undefined;
+
+  /** A hash from its bytes, or (bytes undefined) from its base16 form. */
   constructor(
     readonly algo: HashAlgo,
-    readonly bytes: Buffer,
-  ) {}
+    bytes: Buffer | undefined,
+    base16?: string,
+  ) {
+    this.raw = bytes;
+    this.hex = base16;
+  }
 
   /** The all-zero hash (what an empty `outputHash` stands for). */
   static zero(algo: HashAlgo): Hash {
     return new Hash(algo, Buffer.alloc(HASH_SIZES[algo]));
   }
 
+  get bytes(): Buffer {
+    return (this.raw ??= Buffer.from(this.hex!, 'hex'));
+  }
+
   /** Prints the hash; `withAlgo` adds `algo:` (or `algo-` for SRI, which always has it). */
   toString(format: HashFormat, withAlgo = false): string {
     switch (format) {
       case 'base16':
-        return (withAlgo ? this.algo + ':' : '') + this.bytes.toString('hex');
+        return (withAlgo ? this.algo + ':' : '') + this.base16;
       case 'nix32':
         return (withAlgo ? this.algo + ':' : '') + nix32Encode(this.bytes);
       case 'base64':
@@ -55,8 +67,9 @@ export class Hash {
     }
   }
 
+  /** Base16, kept: derivation hashes are printed again each time they are an input. */
   get base16(): string {
-    return this.bytes.toString('hex');
+    return (this.hex ??= this.raw!.toString('hex'));
   }
   get nix32(): string {
     return nix32Encode(this.bytes);
@@ -67,11 +80,18 @@ export class Hash {
   }
 }
 
+const scratch = Buffer.allocUnsafe(1 << 16);
+
 /** Hashes a byte string (latin1) or a buffer. */
 export function hashString(algo: HashAlgo, data: string | Uint8Array): Hash {
-  const h = createHash(algo);
-  h.update(typeof data === 'string' ? Buffer.from(data, 'latin1') : data);
-  return new Hash(algo, h.digest());
+  // The one-shot hash would take a string as UTF-8: its latin1 bytes go through a reused
+  // buffer instead (hashing is synchronous), saving an allocation per hash.
+  if (typeof data === 'string') {
+    if (data.length > scratch.length) data = Buffer.from(data, 'latin1');
+    else data = scratch.subarray(0, scratch.write(data, 0, 'latin1'));
+  }
+  // Base16 output is much cheaper than a Buffer; most hashes are only printed that way.
+  return new Hash(algo, undefined, oneShotHash(algo, data, 'hex'));
 }
 
 /** An incremental hasher (`HashSink`). */
@@ -93,8 +113,26 @@ export class HashSink {
 /** Folds a hash to `newSize` bytes by XOR (used to shorten sha256 to 160 bits). */
 export function compressHash(hash: Hash, newSize: number): Hash {
   const out = Buffer.alloc(newSize);
-  for (let i = 0; i < hash.bytes.length; i++) out[i % newSize] ^= hash.bytes[i];
+  const bytes = hash.bytes;
+  for (let i = 0; i < bytes.length; i++) out[i % newSize] ^= bytes[i];
   return new Hash(hash.algo, out);
+}
+
+const folded = new Uint8Array(64);
+
+/** `compressHash(hash, newSize).nix32`, folding the base16 digits without allocating. */
+export function compressedNix32(hash: Hash, newSize: number): string {
+  const hex = hash.base16;
+  folded.fill(0, 0, newSize);
+  for (let i = 0; i < hex.length; i += 2) {
+    folded[(i >> 1) % newSize] ^= (hexDigit(hex.charCodeAt(i)) << 4) | hexDigit(hex.charCodeAt(i + 1));
+  }
+  return nix32Encode(folded, newSize);
+}
+
+/** The value of a lowercase base16 digit. */
+function hexDigit(c: number): number {
+  return c <= 57 ? c - 48 : c - 87;
 }
 
 function base64Length(size: number): number {

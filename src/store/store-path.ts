@@ -9,7 +9,7 @@
  *
  * Names are checked with Nix's rules and messages. Paths here are printed paths (strings).
  */
-import { compressHash, Hash, hashString } from './hash';
+import { compressedNix32, Hash, hashString } from './hash';
 
 export const HASH_PART_LEN = 32;
 export const MAX_NAME_LEN = 211;
@@ -63,9 +63,9 @@ export class StoreDir {
   makeStorePath(type: string, hash: Hash | string, name: string): string {
     const hex = typeof hash === 'string' ? hash : hash.toString('base16', true);
     const fingerprint = `${type}:${hex}:${this.dir}:${name}`;
-    const h = compressHash(hashString('sha256', fingerprint), 20);
+    const h = compressedNix32(hashString('sha256', fingerprint), 20);
     checkName(name);
-    return `${this.dir}/${h.nix32}-${name}`;
+    return `${this.dir}/${h}-${name}`;
   }
 
   /** The path of output `id` of an input-addressed derivation with hash modulo `hash`. */

@@ -13,8 +13,8 @@ import * as fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { StoreConfig } from './config';
 import { PathDatabase, PathInfo } from './db';
-import { Derivation, parseDerivation, unparseDerivation } from './derivation';
-import { DerivationHasher, derivationPath } from './derivation-hash';
+import { Derivation, DerivationParts, parseDerivation } from './derivation';
+import { DerivationHasher, derivationReferences } from './derivation-hash';
 import { Hash, hashString } from './hash';
 import { fileTypeOf, fsPath, hashFile, hashPath, narOfContents, PathFilter } from './nar';
 import { ContentAddressMethod, DRV_EXTENSION, namePartOf, StoreDir } from './store-path';
@@ -82,8 +82,11 @@ export class Store {
 
   /** A text file with references (`builtins.toFile`, `.drv` files). `text` is a byte string. */
   addTextToStore(name: string, text: string, references: Iterable<string>): string {
-    const refs = [...new Set(references)].sort();
-    const hash = hashString('sha256', text);
+    return this.addText(name, text, hashString('sha256', text), [...new Set(references)].sort());
+  }
+
+  /** addTextToStore with the text's sha256 known and the references sorted. */
+  private addText(name: string, text: string, hash: Hash, refs: string[]): string {
     const p = this.dir.makeTextPath(name, hash, refs);
     if (!this.config.readOnly && !this.db.query(p)) {
       const data = Buffer.from(text, 'latin1');
@@ -145,14 +148,36 @@ export class Store {
 
   /** Computes a derivation's path, remembers it, and writes it unless read-only. */
   writeDerivation(drv: Derivation): string {
-    const aterm = unparseDerivation(drv);
-    const refs = new Set(drv.inputSrcs);
-    for (const p of drv.inputDrvs.keys()) refs.add(p);
-    const p = derivationPath(this.dir, drv, aterm);
+    return this.putDerivation(drv, new DerivationParts(drv)).path;
+  }
+
+  /** writeDerivation from the ATerm's parts; also gives the hash of the `.drv` text. */
+  private putDerivation(drv: Derivation, parts: DerivationParts): { path: string; textHash: Hash } {
+    const aterm = parts.text(parts.inputDrvs(), false);
+    const textHash = hashString('sha256', aterm);
+    const p = this.addText(drv.name + DRV_EXTENSION, aterm, textHash, [...derivationReferences(drv)].sort());
     this.derivations.set(p, drv);
-    const written = this.addTextToStore(drv.name + DRV_EXTENSION, aterm, refs);
-    if (written !== p) throw new Error(`internal error: derivation path mismatch ${written} ${p}`);
-    return p;
+    return { path: p, textHash };
+  }
+
+  /**
+   * Adds a derivation being instantiated: fills in the paths of its deferred
+   * (input-addressed) outputs and writes it (unless read-only). The masked ATerm and the
+   * `.drv` text share their parts. Its hash modulo is computed when it is first an input
+   * (most derivations never are), except without input derivations, where it is the hash
+   * of the `.drv` text and known already.
+   */
+  addDerivation(drv: Derivation): string {
+    const parts = new DerivationParts(drv);
+    for (const o of drv.outputs.values()) {
+      if (o.kind === 'deferred') {
+        this.hasher.fillInOutputPaths(drv, parts);
+        break;
+      }
+    }
+    const { path, textHash } = this.putDerivation(drv, parts);
+    if (drv.inputDrvs.size === 0) this.hasher.remember(path, this.hasher.hashInput(drv, parts, textHash));
+    return path;
   }
 
   readDerivation(drvPath: string): Derivation {

@@ -29,7 +29,11 @@ await build({ ...common, entryPoints: ['src/cli/snapshot-system.ts'], outfile: '
 // reads. If building fails (an unusual node), bin/nixling falls back to dist/nixling.js.
 //  - --stack-size: Nix programs recurse deeply; bin/nixling raises the soft stack limit
 //    to match.
-export const NODE_FLAGS = ['--stack-size=1000000'];
+//  - --max-semi-space-size=8 (MB; V8's default is 16): most of what an evaluation allocates
+//    survives (thunks held by sets and lists), so a smaller young generation costs little
+//    time and lowers peak memory: 10–20% on the eval and module benchmarks, 4% on 1,000
+//    containers. At 2 or 4 MB, the containers benchmark got slower and bigger.
+export const NODE_FLAGS = ['--stack-size=1000000', '--max-semi-space-size=8'];
 writeFileSync('dist/node-flags', NODE_FLAGS.join(' ') + '\n');
 const env = { ...process.env };
 delete env.NODE_EXTRA_CA_CERTS;

@@ -158,25 +158,31 @@ for (const [ch, t] of [
   singleChar[ch.charCodeAt(0)] = t;
 for (const ch of ':@;()[],?*') alwaysSingle[ch.charCodeAt(0)] = 1;
 
-/** Character classes for dispatching in the expression state. */
-const C_OTHER = 0;
-const C_BLANK = 1; // blank, or `#` starting a comment
-const C_ID = 2;
-const C_SINGLE = 3;
-const C_EQ = 4;
-const C_DOT = 5;
-const C_LBRACE = 6;
-const C_SLASH = 7;
+/**
+ * Character classes for dispatching in the expression state. A const enum: its members are
+ * inlined as literals, so `switch (cls)` compiles to a jump table even in unoptimized code.
+ */
+const enum C {
+  OTHER,
+  /** A blank, or `#` starting a comment. */
+  BLANK,
+  ID,
+  SINGLE,
+  EQ,
+  DOT,
+  LBRACE,
+  SLASH,
+}
 const charClass = new Uint8Array(256);
 for (let c = 0; c < 256; c++) {
-  if (isIdStart[c]) charClass[c] = C_ID;
-  else if (alwaysSingle[c]) charClass[c] = C_SINGLE;
+  if (isIdStart[c]) charClass[c] = C.ID;
+  else if (alwaysSingle[c]) charClass[c] = C.SINGLE;
 }
-for (const ch of ' \t\r\n#') charClass[ch.charCodeAt(0)] = C_BLANK;
-charClass[61] = C_EQ;
-charClass[46] = C_DOT;
-charClass[123] = C_LBRACE;
-charClass[47] = C_SLASH;
+for (const ch of ' \t\r\n#') charClass[ch.charCodeAt(0)] = C.BLANK;
+charClass[61] = C.EQ;
+charClass[46] = C.DOT;
+charClass[123] = C.LBRACE;
+charClass[47] = C.SLASH;
 
 /** The two-character operator starting with raw characters a, b, or EOF. */
 function twoCharOp(a: number, b: number): Tk {
@@ -578,21 +584,21 @@ class Scanner {
     for (;;) {
       if (i >= n) break;
       let c = text.charCodeAt(i);
-      let cls = c < 256 ? charClass[c] : C_OTHER;
-      if (cls === C_BLANK || (cls === C_SLASH && text.charCodeAt(i + 1) === 42)) {
+      let cls = c < 256 ? charClass[c] : C.OTHER;
+      if (cls === C.BLANK || (cls === C.SLASH && text.charCodeAt(i + 1) === 42)) {
         // A single space between tokens is the commonest blank.
         const d = c === 32 ? text.charCodeAt(i + 1) : 32;
-        if (d < 256 && charClass[d] !== C_BLANK && d !== 47) i++;
+        if (d < 256 && charClass[d] !== C.BLANK && d !== 47) i++;
         else {
           SKIP.lastIndex = i;
           if (SKIP.test(text)) i = SKIP.lastIndex;
         }
         if (i >= n) break;
         c = text.charCodeAt(i);
-        cls = c < 256 ? charClass[c] : C_OTHER;
+        cls = c < 256 ? charClass[c] : C.OTHER;
       }
       switch (cls) {
-        case C_ID: {
+        case C.ID: {
           // An identifier or keyword, unless it starts a longer path (`a/b`) or URI (`a:b`).
           ID_REST.lastIndex = i + 1;
           ID_REST.test(text); // always matches (`*`)
@@ -612,12 +618,12 @@ class Scanner {
           }
           break;
         }
-        case C_SINGLE:
+        case C.SINGLE:
           types[count] = singleChar[c];
           starts[count] = i;
           ends[count++] = ++i;
           continue;
-        case C_EQ: {
+        case C.EQ: {
           // `=` or `==`
           const eq = text.charCodeAt(i + 1) === 61;
           types[count] = eq ? Tk.EQ : Tk.ASSIGN;
@@ -626,7 +632,7 @@ class Scanner {
           ends[count++] = i;
           continue;
         }
-        case C_DOT: {
+        case C.DOT: {
           // `.`, unless it starts `...`, a float (`.5`) or a path (`./a`, `.a/b`).
           const d = i + 1 < n ? text.charCodeAt(i + 1) : -1;
           if (
@@ -641,7 +647,7 @@ class Scanner {
           }
           break;
         }
-        case C_LBRACE:
+        case C.LBRACE:
           types[count] = Tk.LBRACE;
           starts[count] = i;
           ends[count++] = ++i;

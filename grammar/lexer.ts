@@ -367,8 +367,18 @@ function runEnd(re: RegExp, text: string, i: number): number {
   return re.test(text) ? re.lastIndex : i;
 }
 
+/** A code unit above 255: in no character class (see `bytes`). */
+const NON_BYTE = /[^\x00-\xff]/g;
+
 /** The scanner's state while it runs (one instance, reused). */
 class Scanner {
+  /**
+   * The text's code units as bytes, followed by three zero bytes, for the expression state's
+   * dispatch: reading a typed array is much cheaper than a `charCodeAt` call before V8
+   * optimizes the scanner. (A code unit above 255 is stored as 0x80, which like it is in no
+   * character class; reads past the end see 0, which the dispatch treats as it treats NaN.)
+   */
+  bytes: Buffer = Buffer.alloc(1 << 16);
   src!: Source;
   text = '';
   n = 0;
@@ -394,6 +404,15 @@ class Scanner {
       out.ends = new Int32Array(size);
       out.vals = new Array(size);
     }
+    if (this.bytes.length < n + 3) this.bytes = Buffer.alloc(Math.max(n + 3, this.bytes.length * 2));
+    const bytes = this.bytes;
+    bytes.write(src.text, 0, n, 'latin1');
+    bytes[n] = bytes[n + 1] = bytes[n + 2] = 0;
+    if (NON_BYTE.test(src.text)) {
+      NON_BYTE.lastIndex = 0;
+      for (let m = NON_BYTE.exec(src.text); m; m = NON_BYTE.exec(src.text)) bytes[m.index] = 0x80;
+    }
+    NON_BYTE.lastIndex = 0;
     this.src = src;
     this.text = src.text;
     this.n = n;
@@ -575,6 +594,7 @@ class Scanner {
    */
   private scanDefault(): boolean {
     const text = this.text;
+    const bytes = this.bytes;
     const n = this.n;
     const types = this.types;
     const starts = this.starts;
@@ -583,19 +603,19 @@ class Scanner {
     let i = this.i;
     for (;;) {
       if (i >= n) break;
-      let c = text.charCodeAt(i);
-      let cls = c < 256 ? charClass[c] : C.OTHER;
-      if (cls === C.BLANK || (cls === C.SLASH && text.charCodeAt(i + 1) === 42)) {
+      let c = bytes[i];
+      let cls = charClass[c];
+      if (cls === C.BLANK || (cls === C.SLASH && bytes[i + 1] === 42)) {
         // A single space between tokens is the commonest blank.
-        const d = c === 32 ? text.charCodeAt(i + 1) : 32;
-        if (d < 256 && charClass[d] !== C.BLANK && d !== 47) i++;
+        const d = c === 32 ? bytes[i + 1] : 32;
+        if (charClass[d] !== C.BLANK && d !== 47) i++;
         else {
           SKIP.lastIndex = i;
           if (SKIP.test(text)) i = SKIP.lastIndex;
         }
         if (i >= n) break;
-        c = text.charCodeAt(i);
-        cls = c < 256 ? charClass[c] : C.OTHER;
+        c = bytes[i];
+        cls = charClass[c];
       }
       switch (cls) {
         case C.ID: {
@@ -603,7 +623,7 @@ class Scanner {
           ID_REST.lastIndex = i + 1;
           ID_REST.test(text); // always matches (`*`)
           const k = ID_REST.lastIndex;
-          const d = k < n ? text.charCodeAt(k) : -1;
+          const d = k < n ? bytes[k] : -1;
           if (
             (d !== 47 && d !== 46 && d !== 43 && d !== 58) ||
             // A path needs a '/' after its run of path characters, a URI a ':' after its scheme.
@@ -625,7 +645,7 @@ class Scanner {
           continue;
         case C.EQ: {
           // `=` or `==`
-          const eq = text.charCodeAt(i + 1) === 61;
+          const eq = bytes[i + 1] === 61;
           types[count] = eq ? Tk.EQ : Tk.ASSIGN;
           starts[count] = i;
           i += eq ? 2 : 1;
@@ -634,10 +654,10 @@ class Scanner {
         }
         case C.DOT: {
           // `.`, unless it starts `...`, a float (`.5`) or a path (`./a`, `.a/b`).
-          const d = i + 1 < n ? text.charCodeAt(i + 1) : -1;
+          const d = i + 1 < n ? bytes[i + 1] : -1;
           if (
             !(d >= 48 && d <= 57) &&
-            !(d === 46 && text.charCodeAt(i + 2) === 46) &&
+            !(d === 46 && bytes[i + 2] === 46) &&
             code(text, n, runEnd(PATH_RUN, text, i + 1)) !== 47
           ) {
             types[count] = Tk.DOT;

@@ -438,6 +438,8 @@ class Scanner {
       out.count = c;
       out.eofOffset = n;
       this.text = '';
+      // The copy of an unusually large source (beyond 1 MiB) is not kept.
+      if (this.bytes.length > 1 << 20) this.bytes = Buffer.alloc(1 << 16);
     }
     return out;
   }

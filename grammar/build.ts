@@ -12,6 +12,7 @@ import {
   AttrDef,
   AttrName,
   Attrs,
+  DynamicAttrDef,
   Expr,
   Formal,
   InheritFrom,
@@ -22,7 +23,11 @@ import {
 import { printAttrPath, printIdentifier } from './print';
 
 export function newAttrs(src: Source, start: number, end: number, rec = false): Attrs {
-  return { kind: 'Attrs', src, start, end, rec, attrs: new Map(), dynamicAttrs: [], inheritFrom: [] };
+  // The arrays are made apart from the literal: a literal with nested literals is copied
+  // from its boilerplate by a slow deep walk, one without them by a fast shallow copy.
+  const dynamicAttrs: DynamicAttrDef[] = [];
+  const inheritFrom: Expr[] = [];
+  return { kind: 'Attrs', src, start, end, rec, attrs: new Map(), dynamicAttrs, inheritFrom };
 }
 
 function showPos(src: Source, offset: number): string {
@@ -107,7 +112,8 @@ export function addInherits(
     attrs.inheritFrom.push(from);
     fromNode = { kind: 'InheritFrom', src, start: fromStart, end: fromEnd, index: attrs.inheritFrom.length - 1 };
   }
-  for (const { name, start, end } of names) {
+  for (let i = 0; i < names.length; i++) {
+    const { name, start, end } = names[i];
     const prev = attrs.attrs.get(name);
     if (prev) dupAttr(src, [{ name }], start, prev.start);
     if (fromNode) {
@@ -144,15 +150,20 @@ export type IndPart =
   | { str: string; hasIndentation: boolean; start: number; end: number }
   | { expr: Expr; start: number; end?: undefined; str?: undefined };
 
-/** ParserState::stripIndentation. */
+/**
+ * ParserState::stripIndentation. Both passes go line by line: runs of spaces at the start of
+ * a line are counted, the rest of a line is found with indexOf and copied as one slice.
+ */
 export function stripIndentation(src: Source, start: number, end: number, es: IndPart[]): Expr {
   const empty = (): Expr => ({ kind: 'String', src, start, end, value: '' });
   if (es.length === 0) return empty();
 
+  // The smallest indentation of a line with text (interpolations and escapes count as text).
   let atStartOfLine = true;
   let minIndent = 1000000;
   let curIndent = 0;
-  for (const p of es) {
+  for (let q = 0; q < es.length; q++) {
+    const p = es[q];
     if (p.str === undefined || !p.hasIndentation) {
       if (atStartOfLine) {
         atStartOfLine = false;
@@ -161,59 +172,85 @@ export function stripIndentation(src: Source, start: number, end: number, es: In
       continue;
     }
     const s = p.str;
-    for (let j = 0; j < s.length; j++) {
-      const c = s.charCodeAt(j);
+    const len = s.length;
+    let j = 0;
+    while (j < len) {
       if (atStartOfLine) {
-        if (c === 32) curIndent++;
-        else if (c === 10) curIndent = 0;
-        else {
+        let k = j;
+        while (k < len && s.charCodeAt(k) === 32) k++;
+        curIndent += k - j;
+        j = k;
+        if (j >= len) break;
+        if (s.charCodeAt(j) === 10) {
+          curIndent = 0;
+          j++;
+        } else {
           atStartOfLine = false;
           if (curIndent < minIndent) minIndent = curIndent;
         }
-      } else if (c === 10) {
+      } else {
+        const nl = s.indexOf('\n', j);
+        if (nl < 0) break;
         atStartOfLine = true;
         curIndent = 0;
+        j = nl + 1;
       }
     }
   }
 
+  // Each line loses its first minIndent spaces.
   const es2: Expr[] = [];
   atStartOfLine = true;
   let curDropped = 0;
-  let n = es.length;
-  for (const p of es) {
+  for (let q = 0; q < es.length; q++) {
+    const p = es[q];
     if (p.str === undefined) {
       atStartOfLine = false;
       curDropped = 0;
       es2.push(p.expr);
-    } else {
-      const t = p.str;
-      let s2 = '';
-      for (let j = 0; j < t.length; j++) {
-        const c = t.charCodeAt(j);
-        if (atStartOfLine) {
-          if (c === 32) {
-            if (curDropped++ >= minIndent) s2 += ' ';
-          } else if (c === 10) {
-            curDropped = 0;
-            s2 += '\n';
-          } else {
-            atStartOfLine = false;
-            curDropped = 0;
-            s2 += t[j];
-          }
-        } else {
-          s2 += t[j];
-          if (c === 10) atStartOfLine = true;
-        }
-      }
-      if (n === 1) {
-        const q = s2.lastIndexOf('\n');
-        if (q >= 0 && /^ *$/.test(s2.slice(q + 1))) s2 = s2.slice(0, q + 1);
-      }
-      if (s2 !== '') es2.push({ kind: 'String', src, start: p.start, end: p.end, value: s2 });
+      continue;
     }
-    n--;
+    const t = p.str;
+    const len = t.length;
+    let s2 = '';
+    let j = 0;
+    while (j < len) {
+      if (atStartOfLine) {
+        let k = j;
+        while (k < len && t.charCodeAt(k) === 32) k++;
+        if (k > j) {
+          // Of the spaces numbered curDropped … curDropped + run - 1, those from minIndent on stay.
+          const kept = curDropped >= minIndent ? k - j : curDropped + (k - j) - minIndent;
+          if (kept > 0) s2 += ' '.repeat(kept);
+          curDropped += k - j;
+          j = k;
+          if (j >= len) break;
+        }
+        if (t.charCodeAt(j) === 10) {
+          curDropped = 0;
+          s2 += '\n';
+          j++;
+        } else {
+          atStartOfLine = false;
+          curDropped = 0;
+        }
+      } else {
+        const nl = t.indexOf('\n', j);
+        if (nl < 0) {
+          s2 += j === 0 ? t : t.slice(j);
+          break;
+        }
+        s2 += t.slice(j, nl + 1);
+        j = nl + 1;
+        atStartOfLine = true;
+      }
+    }
+    if (q === es.length - 1) {
+      // The last line of the string, if only spaces, is dropped.
+      const nl = s2.lastIndexOf('\n');
+      if (nl >= 0 && /^ *$/.test(s2.slice(nl + 1))) s2 = s2.slice(0, nl + 1);
+    }
+    if (s2 !== '') es2.push({ kind: 'String', src, start: p.start, end: p.end, value: s2 });
   }
   if (es2.length === 0) return empty();
   if (es2.length === 1 && es2[0].kind === 'String') return es2[0];

@@ -158,25 +158,31 @@ for (const [ch, t] of [
   singleChar[ch.charCodeAt(0)] = t;
 for (const ch of ':@;()[],?*') alwaysSingle[ch.charCodeAt(0)] = 1;
 
-/** Character classes for dispatching in the expression state. */
-const C_OTHER = 0;
-const C_BLANK = 1; // blank, or `#` starting a comment
-const C_ID = 2;
-const C_SINGLE = 3;
-const C_EQ = 4;
-const C_DOT = 5;
-const C_LBRACE = 6;
-const C_SLASH = 7;
+/**
+ * Character classes for dispatching in the expression state. A const enum: its members are
+ * inlined as literals, so `switch (cls)` compiles to a jump table even in unoptimized code.
+ */
+const enum C {
+  OTHER,
+  /** A blank, or `#` starting a comment. */
+  BLANK,
+  ID,
+  SINGLE,
+  EQ,
+  DOT,
+  LBRACE,
+  SLASH,
+}
 const charClass = new Uint8Array(256);
 for (let c = 0; c < 256; c++) {
-  if (isIdStart[c]) charClass[c] = C_ID;
-  else if (alwaysSingle[c]) charClass[c] = C_SINGLE;
+  if (isIdStart[c]) charClass[c] = C.ID;
+  else if (alwaysSingle[c]) charClass[c] = C.SINGLE;
 }
-for (const ch of ' \t\r\n#') charClass[ch.charCodeAt(0)] = C_BLANK;
-charClass[61] = C_EQ;
-charClass[46] = C_DOT;
-charClass[123] = C_LBRACE;
-charClass[47] = C_SLASH;
+for (const ch of ' \t\r\n#') charClass[ch.charCodeAt(0)] = C.BLANK;
+charClass[61] = C.EQ;
+charClass[46] = C.DOT;
+charClass[123] = C.LBRACE;
+charClass[47] = C.SLASH;
 
 /** The two-character operator starting with raw characters a, b, or EOF. */
 function twoCharOp(a: number, b: number): Tk {
@@ -361,8 +367,18 @@ function runEnd(re: RegExp, text: string, i: number): number {
   return re.test(text) ? re.lastIndex : i;
 }
 
+/** A code unit above 255: in no character class (see `bytes`). */
+const NON_BYTE = /[^\x00-\xff]/g;
+
 /** The scanner's state while it runs (one instance, reused). */
 class Scanner {
+  /**
+   * The text's code units as bytes, followed by three zero bytes, for the expression state's
+   * dispatch: reading a typed array is much cheaper than a `charCodeAt` call before V8
+   * optimizes the scanner. (A code unit above 255 is stored as 0x80, which like it is in no
+   * character class; reads past the end see 0, which the dispatch treats as it treats NaN.)
+   */
+  bytes: Buffer = Buffer.alloc(1 << 16);
   src!: Source;
   text = '';
   n = 0;
@@ -388,6 +404,15 @@ class Scanner {
       out.ends = new Int32Array(size);
       out.vals = new Array(size);
     }
+    if (this.bytes.length < n + 3) this.bytes = Buffer.alloc(Math.max(n + 3, this.bytes.length * 2));
+    const bytes = this.bytes;
+    bytes.write(src.text, 0, n, 'latin1');
+    bytes[n] = bytes[n + 1] = bytes[n + 2] = 0;
+    if (NON_BYTE.test(src.text)) {
+      NON_BYTE.lastIndex = 0;
+      for (let m = NON_BYTE.exec(src.text); m; m = NON_BYTE.exec(src.text)) bytes[m.index] = 0x80;
+    }
+    NON_BYTE.lastIndex = 0;
     this.src = src;
     this.text = src.text;
     this.n = n;
@@ -413,6 +438,8 @@ class Scanner {
       out.count = c;
       out.eofOffset = n;
       this.text = '';
+      // The copy of an unusually large source (beyond 1 MiB) is not kept.
+      if (this.bytes.length > 1 << 20) this.bytes = Buffer.alloc(1 << 16);
     }
     return out;
   }
@@ -569,6 +596,7 @@ class Scanner {
    */
   private scanDefault(): boolean {
     const text = this.text;
+    const bytes = this.bytes;
     const n = this.n;
     const types = this.types;
     const starts = this.starts;
@@ -577,27 +605,27 @@ class Scanner {
     let i = this.i;
     for (;;) {
       if (i >= n) break;
-      let c = text.charCodeAt(i);
-      let cls = c < 256 ? charClass[c] : C_OTHER;
-      if (cls === C_BLANK || (cls === C_SLASH && text.charCodeAt(i + 1) === 42)) {
+      let c = bytes[i];
+      let cls = charClass[c];
+      if (cls === C.BLANK || (cls === C.SLASH && bytes[i + 1] === 42)) {
         // A single space between tokens is the commonest blank.
-        const d = c === 32 ? text.charCodeAt(i + 1) : 32;
-        if (d < 256 && charClass[d] !== C_BLANK && d !== 47) i++;
+        const d = c === 32 ? bytes[i + 1] : 32;
+        if (charClass[d] !== C.BLANK && d !== 47) i++;
         else {
           SKIP.lastIndex = i;
           if (SKIP.test(text)) i = SKIP.lastIndex;
         }
         if (i >= n) break;
-        c = text.charCodeAt(i);
-        cls = c < 256 ? charClass[c] : C_OTHER;
+        c = bytes[i];
+        cls = charClass[c];
       }
       switch (cls) {
-        case C_ID: {
+        case C.ID: {
           // An identifier or keyword, unless it starts a longer path (`a/b`) or URI (`a:b`).
           ID_REST.lastIndex = i + 1;
           ID_REST.test(text); // always matches (`*`)
           const k = ID_REST.lastIndex;
-          const d = k < n ? text.charCodeAt(k) : -1;
+          const d = k < n ? bytes[k] : -1;
           if (
             (d !== 47 && d !== 46 && d !== 43 && d !== 58) ||
             // A path needs a '/' after its run of path characters, a URI a ':' after its scheme.
@@ -612,26 +640,26 @@ class Scanner {
           }
           break;
         }
-        case C_SINGLE:
+        case C.SINGLE:
           types[count] = singleChar[c];
           starts[count] = i;
           ends[count++] = ++i;
           continue;
-        case C_EQ: {
+        case C.EQ: {
           // `=` or `==`
-          const eq = text.charCodeAt(i + 1) === 61;
+          const eq = bytes[i + 1] === 61;
           types[count] = eq ? Tk.EQ : Tk.ASSIGN;
           starts[count] = i;
           i += eq ? 2 : 1;
           ends[count++] = i;
           continue;
         }
-        case C_DOT: {
+        case C.DOT: {
           // `.`, unless it starts `...`, a float (`.5`) or a path (`./a`, `.a/b`).
-          const d = i + 1 < n ? text.charCodeAt(i + 1) : -1;
+          const d = i + 1 < n ? bytes[i + 1] : -1;
           if (
             !(d >= 48 && d <= 57) &&
-            !(d === 46 && text.charCodeAt(i + 2) === 46) &&
+            !(d === 46 && bytes[i + 2] === 46) &&
             code(text, n, runEnd(PATH_RUN, text, i + 1)) !== 47
           ) {
             types[count] = Tk.DOT;
@@ -641,7 +669,7 @@ class Scanner {
           }
           break;
         }
-        case C_LBRACE:
+        case C.LBRACE:
           types[count] = Tk.LBRACE;
           starts[count] = i;
           ends[count++] = ++i;

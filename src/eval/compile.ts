@@ -33,7 +33,7 @@ import {
 } from './value';
 import { eqValues, forceAttrs, forceStringNoCtx, lessThan, typeError } from './runtime';
 import * as arith from '../builtins/arith';
-import { callFunction, callFunction2, callLambdaTraced, callPrimOp } from './call';
+import { callFunction, callFunction2, callLambdaTraced, callPrimOp, callPrimOp1, callStrictPrimOp1 } from './call';
 import { concatStrings, add2, interpolate } from './concat';
 
 /**
@@ -808,11 +808,19 @@ function staticPrimOp(e: A.Expr, scope: Scope | null): PrimOp | undefined {
 }
 
 function compileCall(e: A.Call, scope: Scope | null): Code {
-  const args = e.args.map((a) => compileLazy(a, scope));
   const pos = posOf(e);
   // Calls of builtins bound at top level with all their arguments skip partial application.
+  const op = staticPrimOp(e.fn, scope);
+  if (op !== undefined && op.arity === 1 && e.args.length === 1 && op.fn1 !== undefined) {
+    if (op.strict) {
+      const a0 = compile(e.args[0], scope);
+      return (env) => callStrictPrimOp1(op, a0, env, pos);
+    }
+    const a0 = compileLazy(e.args[0], scope);
+    return (env) => callPrimOp1(op, a0(env), pos);
+  }
+  const args = e.args.map((a) => compileLazy(a, scope));
   {
-    const op = staticPrimOp(e.fn, scope);
     if (op !== undefined && op.arity === args.length) {
       if (args.length === 2) {
         const inline = compileArith(op.name, e, scope, pos);

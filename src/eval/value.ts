@@ -353,6 +353,10 @@ export class PrimOp {
     readonly name: string,
     readonly arity: number,
     readonly fn: (args: Lazy[], pos: Pos | undefined) => Value,
+    /** A one-argument builtin's entry without an argument array. */
+    readonly fn1: ((arg: Lazy, pos: Pos | undefined) => Value) | undefined = undefined,
+    /** `fn1` forces its argument before anything else, so a call may pass it evaluated. */
+    readonly strict: boolean = false,
   ) {}
 }
 

@@ -106,6 +106,23 @@ export function compileLazy(e: A.Expr, scope: Scope | null, name?: string): Lazy
   return (env) => new Thunk(evalCode, code, env);
 }
 
+/** Whether `compileLazy` makes a thunk for `e` (not a constant, a variable or a lambda). */
+function needsThunk(e: A.Expr): boolean {
+  switch (e.kind) {
+    case 'Int':
+    case 'Float':
+    case 'String':
+    case 'Path':
+    case 'Var':
+    case 'Lambda':
+      return false;
+    case 'List':
+      return e.elems.length > 0;
+    default:
+      return true;
+  }
+}
+
 function constantOf(e: A.Int | A.Float | A.Str | A.Path): Value {
   if (e.kind === 'String' || e.kind === 'Path') lintLiteral(e);
   switch (e.kind) {
@@ -684,6 +701,7 @@ function compileLambda(e: A.Lambda, scope: Scope | null, name?: string, prefix: 
             ? (env, arg) => body([env[0], env[1], arg])
             : (env, arg) => enter(copyPrefix(env, k, size), arg, info, undefined),
       call2,
+      strictArg: e.arg !== undefined && forcesFirst(e.body, Scope.frame(scope, slotNames), k),
     };
     return makeLambda(info, enter, size);
   }
@@ -760,8 +778,48 @@ function compileLambda(e: A.Lambda, scope: Scope | null, name?: string, prefix: 
     call: (env, arg, _lambda, callPos) => enter(copyPrefix(env, k, size), arg, info, callPos),
     // Same properties in the same order as the other form: one shape for every lambda.
     call2: undefined,
+    strictArg: false,
   };
   return makeLambda(info, enter, size);
+}
+
+/**
+ * Whether evaluating `e` (in `scope`) forces slot `index` of the frame of `target` before
+ * anything else that could be observed (another evaluation, an error, a trace): then
+ * passing that slot's value already evaluated changes nothing but the allocation. Only the
+ * shapes whose compiled code evaluates the first operand first are recognised.
+ */
+function forcesFirst(e: A.Expr, target: Scope, index: number, scope: Scope = target): boolean {
+  switch (e.kind) {
+    case 'Var': {
+      const r = resolve(scope, e.name, evalState.globals);
+      if (r.kind !== 'slot' || r.index !== index) return false;
+      let s: Scope | null = scope;
+      for (let l = 0; l < r.level && s; l++) s = s.up;
+      return s === target;
+    }
+    case 'If':
+      return forcesFirst(e.cond, target, index, scope);
+    case 'Assert':
+      return forcesFirst(e.cond, target, index, scope);
+    case 'Not':
+      return forcesFirst(e.e, target, index, scope);
+    case 'Select':
+      return forcesFirst(e.e, target, index, scope);
+    case 'BinOp':
+      return forcesFirst(e.e1, target, index, scope);
+    case 'ConcatStrings':
+      return !e.forceString && e.parts.length === 2 && forcesFirst(e.parts[0], target, index, scope);
+    case 'Call': {
+      // `a - b`, `a * b`, `a / b`, `a < b` on the builtins (see compileArith).
+      const op = staticPrimOp(e.fn, scope);
+      if (op === undefined || op.arity !== 2 || e.args.length !== 2) return false;
+      if (op.name !== 'sub' && op.name !== 'mul' && op.name !== 'div' && op.name !== 'lessThan') return false;
+      return forcesFirst(e.args[0], target, index, scope);
+    }
+    default:
+      return false;
+  }
 }
 
 /** Fills the slots of a lambda's frame from the frame its arguments are bound in. */
@@ -838,6 +896,20 @@ function compileCall(e: A.Call, scope: Scope | null): Code {
   const fn = compile(e.fn, scope);
   if (args.length === 1) {
     const a0 = args[0];
+    if (needsThunk(e.args[0])) {
+      // A lambda that forces its argument first gets it evaluated, without a thunk (not
+      // with traces or a call-depth limit, which count the argument inside the call).
+      const s0 = compile(e.args[0], scope);
+      return (env) => {
+        const f = fn(env);
+        if (f instanceof Lambda) {
+          const info = f.info;
+          if (info.strictArg && !evalState.showTrace && evalState.maxCallDepth === 0) return info.call(f.env, s0(env), f, pos);
+          return callLambdaTraced(f, a0(env), pos);
+        }
+        return callFunction(f, [a0(env)], pos);
+      };
+    }
     return (env) => {
       const f = fn(env);
       if (f instanceof Lambda) return callLambdaTraced(f, a0(env), pos);

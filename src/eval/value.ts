@@ -338,6 +338,9 @@ export interface LambdaInfo {
   call(env: Env, arg: Lazy, lambda: Lambda, callPos: Pos | undefined): Value;
   /** For `a: b: …` (the body is a lambda): applies to two arguments at once. */
   call2?: (env: Env, a: Lazy, b: Lazy, callPos: Pos | undefined) => Value;
+  /** `x: body` where evaluating `body` forces `x` before anything else: a call may pass
+   *  the argument evaluated instead of a thunk (see compileCall). */
+  strictArg?: boolean;
 }
 
 export class Lambda {

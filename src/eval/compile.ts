@@ -668,10 +668,7 @@ function compileLambda(e: A.Lambda, scope: Scope | null, name?: string, prefix: 
       const innerInfo = (innerMake as { info?: LambdaInfo }).info!;
       const enter = (innerMake as { enter?: LambdaEnter }).enter!;
       const innerSize = (innerMake as { size?: number }).size!;
-      // `a: b: body` (the common case): the frame as a literal, like the one `call` makes.
-      const innerBody = e.body.formals === undefined && k === 0 ? (innerMake as { body?: Code }).body : undefined;
-      if (innerBody !== undefined) call2 = (env, a, b) => innerBody([env, a, b]);
-      else call2 = (env, a, b, callPos) => {
+      call2 = (env, a, b, callPos) => {
         const frame: Env = new Array(innerSize);
         if (k === 0) frame[0] = env;
         else {
@@ -706,7 +703,7 @@ function compileLambda(e: A.Lambda, scope: Scope | null, name?: string, prefix: 
       call2,
       strictArg: e.arg !== undefined && forcesFirst(e.body, Scope.frame(scope, slotNames), k),
     };
-    return makeLambda(info, enter, size, body);
+    return makeLambda(info, enter, size);
   }
   const inner = Scope.frame(scope, slotNames);
   const body = compile(e.body, inner);
@@ -840,13 +837,12 @@ function copyPrefix(env: Env, k: number, size: number): Env {
   return frame;
 }
 
-function makeLambda(info: LambdaInfo, enter: LambdaEnter, size: number, body?: Code): LazyCode & Code {
+function makeLambda(info: LambdaInfo, enter: LambdaEnter, size: number): LazyCode & Code {
   const make = (env: Env) => new Lambda(info, env);
-  const m = make as typeof make & { info?: LambdaInfo; enter?: LambdaEnter; size?: number; body?: Code };
+  const m = make as typeof make & { info?: LambdaInfo; enter?: LambdaEnter; size?: number };
   m.info = info;
   m.enter = enter;
   m.size = size;
-  m.body = body;
   return make;
 }
 

@@ -5,7 +5,7 @@
  * Values are never forced unless Nix forces them (getAttr forces the selected value;
  * listToAttrs, mapAttrs and zipAttrsWith keep values lazy).
  */
-import type { Builtin } from './registry';
+import { Builtin, strict1 } from './registry';
 import { NixError, Pos } from '../eval/errors';
 import { Attrs, compareBytes, force, Lazy, Thunk, Value } from '../eval/value';
 import { Apply2Batch, callFunction2, lazyApply2At } from '../eval/runtime';
@@ -15,14 +15,14 @@ function missing(name: string, pos: Pos | undefined, ctx: string): NixError {
   return new NixError('missing-attribute', `attribute '${name}' missing`, pos).addTrace(ctx, pos);
 }
 
-function attrNames(args: Lazy[], pos: Pos | undefined): Value {
-  const a = attrsArg(args[0], pos, 'while evaluating the argument passed to builtins.attrNames');
+function attrNames(arg: Lazy, pos: Pos | undefined): Value {
+  const a = attrsArg(arg, pos, 'while evaluating the argument passed to builtins.attrNames');
   // The cached sorted key array is shared: lists are never mutated.
   return a.keys();
 }
 
-function attrValues(args: Lazy[], pos: Pos | undefined): Value {
-  const a = attrsArg(args[0], pos, 'while evaluating the argument passed to builtins.attrValues');
+function attrValues(arg: Lazy, pos: Pos | undefined): Value {
+  const a = attrsArg(arg, pos, 'while evaluating the argument passed to builtins.attrValues');
   // Shared with the set: neither lists nor a set's arrays are ever mutated.
   return a.values();
 }
@@ -258,8 +258,8 @@ function zipMany(f: Lazy, sets: Attrs[]): Value {
 }
 
 export const builtins: Builtin[] = [
-  { name: 'attrNames', arity: 1, fn: attrNames },
-  { name: 'attrValues', arity: 1, fn: attrValues },
+  strict1('attrNames', attrNames),
+  strict1('attrValues', attrValues),
   { name: 'getAttr', arity: 2, fn: getAttr },
   { name: 'hasAttr', arity: 2, fn: hasAttr },
   { name: 'removeAttrs', arity: 2, fn: removeAttrs, global: true },

@@ -68,7 +68,7 @@ export function installBuiltins(): void {
         const make = b.value!;
         v = new Thunk(make, undefined);
       } else {
-        v = new PrimOp(b.name, b.arity, b.fn!);
+        v = new PrimOp(b.name, b.arity, b.fn!, b.fn1, b.strict === true);
       }
       set.set(b.name, v);
       g.set(b.global ? b.name : '__' + b.name, v instanceof Thunk ? v.force() : v);

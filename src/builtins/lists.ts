@@ -7,7 +7,7 @@
  * every element. Lists are never mutated: when nothing changes, the argument list itself
  * is returned (as Nix does for `map f []`, `filter` keeping everything, …).
  */
-import type { Builtin } from './registry';
+import { Builtin, strict1 } from './registry';
 import { NixError, Pos } from '../eval/errors';
 import { Attrs, EMPTY_LIST, force, Lazy, NixList, NixString, PrimOp, Value, Lambda, PrimOpApp } from '../eval/value';
 import { callFunction1, callFunction2, eqValues, lazyApply, lessThan, typeError, forceStringNoCtx } from '../eval/runtime';
@@ -60,14 +60,14 @@ export function stringNoCtxArg(v: Lazy, pos: Pos | undefined, ctx: string): stri
 
 // ---------------------------------------------------------------------------------------
 
-function head(args: Lazy[], pos: Pos | undefined): Value {
-  const xs = listArg(args[0], pos, "while evaluating the first argument passed to 'builtins.head'");
+function head(arg: Lazy, pos: Pos | undefined): Value {
+  const xs = listArg(arg, pos, "while evaluating the first argument passed to 'builtins.head'");
   if (xs.length === 0) throw new NixError('eval', "'builtins.head' called on an empty list", pos);
   return force(xs[0]);
 }
 
-function tail(args: Lazy[], pos: Pos | undefined): Value {
-  const xs = listArg(args[0], pos, "while evaluating the first argument passed to 'builtins.tail'");
+function tail(arg: Lazy, pos: Pos | undefined): Value {
+  const xs = listArg(arg, pos, "while evaluating the first argument passed to 'builtins.tail'");
   if (xs.length === 0) throw new NixError('eval', "'builtins.tail' called on an empty list", pos);
   return xs.length === 1 ? EMPTY_LIST : xs.slice(1);
 }
@@ -81,8 +81,8 @@ function elemAt(args: Lazy[], pos: Pos | undefined): Value {
   return force(xs[n]);
 }
 
-function length(args: Lazy[], pos: Pos | undefined): Value {
-  const xs = force(args[0]);
+function length(arg: Lazy, pos: Pos | undefined): Value {
+  const xs = force(arg);
   if (Array.isArray(xs)) return xs.length;
   throw typeError('a list', xs, pos).addTrace('while evaluating the first argument passed to builtins.length', pos);
 }
@@ -325,10 +325,10 @@ function groupBy(args: Lazy[], pos: Pos | undefined): Value {
 }
 
 export const builtins: Builtin[] = [
-  { name: 'head', arity: 1, fn: head },
-  { name: 'tail', arity: 1, fn: tail },
+  strict1('head', head),
+  strict1('tail', tail),
   { name: 'elemAt', arity: 2, fn: elemAt },
-  { name: 'length', arity: 1, fn: length },
+  strict1('length', length),
   { name: 'elem', arity: 2, fn: elem },
   { name: 'filter', arity: 2, fn: filter },
   { name: 'map', arity: 2, fn: map, global: true },

@@ -7,7 +7,7 @@ import { NixError } from '../eval/errors';
 import { callFunction, COERCE_MORE, coerceToString, eqValues, forceAttrs, forceList, forceStringNoCtx, lessThan } from '../eval/runtime';
 import { Attrs, force, Lambda, Lazy, PrimOp, PrimOpApp, Value } from '../eval/value';
 import { printValueShort } from '../eval/print';
-import type { Builtin } from './registry';
+import { Builtin, strict1 } from './registry';
 
 /** The Nix version whose behaviour nixling follows. */
 export const NIX_VERSION = '2.36.0';
@@ -93,12 +93,7 @@ export const builtins: Builtin[] = [
       return result;
     },
   },
-  {
-    name: 'toString',
-    arity: 1,
-    global: true,
-    fn: (args, pos) => coerceToString(args[0], COERCE_MORE, pos),
-  },
+  strict1('toString', (arg, pos) => coerceToString(arg, COERCE_MORE, pos), true),
   { name: 'currentSystem', arity: 0, value: () => currentSystem() },
   { name: 'currentTime', arity: 0, value: () => Math.floor(Date.now() / 1000) },
   { name: 'nixVersion', arity: 0, value: () => NIX_VERSION },

@@ -2,11 +2,11 @@
  * Type predicates: isAttrs, isBool, isFloat, isFunction, isInt, isList, isNull, isPath,
  * isString, typeOf. Each forces its argument to weak head normal form only.
  */
-import type { Builtin } from './registry';
+import { Builtin, strict1 } from './registry';
 import { Attrs, force, Lazy, NixFloat, NixPath, NixString, Value, isFunction, typeOf } from '../eval/value';
 
 function pred(name: string, test: (v: Value) => boolean, global = false): Builtin {
-  return { name, arity: 1, fn: (args: Lazy[]) => test(force(args[0])), global };
+  return strict1(name, (arg: Lazy) => test(force(arg)), global);
 }
 
 export const builtins: Builtin[] = [
@@ -20,5 +20,5 @@ export const builtins: Builtin[] = [
   pred('isNull', (v) => v === null, true),
   pred('isPath', (v) => v instanceof NixPath),
   pred('isString', (v) => typeof v === 'string' || v instanceof NixString),
-  { name: 'typeOf', arity: 1, fn: (args: Lazy[]) => typeOf(force(args[0])) },
+  strict1('typeOf', (arg: Lazy) => typeOf(force(arg))),
 ];

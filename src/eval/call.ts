@@ -7,7 +7,7 @@ import { NixError, Pos } from './errors';
 import { printValueShort } from './print';
 import { setCallFunction } from './runtime';
 import { evalState } from './state';
-import { Attrs, force, Lambda, Lazy, PrimOp, PrimOpApp, showType, Value } from './value';
+import { Attrs, Env, force, Lambda, Lazy, PrimOp, PrimOpApp, showType, Value } from './value';
 
 let callDepth = 0;
 
@@ -43,12 +43,38 @@ export function callPrimOp(op: PrimOp, args: Lazy[], pos: Pos | undefined): Valu
   try {
     return op.fn(args, pos);
   } catch (e) {
-    if (e instanceof NixError) {
-      if (!e.pos && pos) e.pos = pos;
-      if (evalState.showTrace) e.addTrace(`while calling the '${op.name}' builtin`, pos);
-    }
-    throw e;
+    throw primOpError(op, e, pos);
   }
+}
+
+/** A one-argument builtin applied without an argument array. */
+export function callPrimOp1(op: PrimOp, arg: Lazy, pos: Pos | undefined): Value {
+  try {
+    return op.fn1!(arg, pos);
+  } catch (e) {
+    throw primOpError(op, e, pos);
+  }
+}
+
+/**
+ * A strict one-argument builtin applied to an expression: the argument is evaluated here
+ * instead of in a thunk the builtin would force first thing (nothing else can reach that
+ * thunk, so only the allocation differs; errors get the same call-site annotations).
+ */
+export function callStrictPrimOp1(op: PrimOp, arg: (env: Env) => Value, env: Env, pos: Pos | undefined): Value {
+  try {
+    return op.fn1!(arg(env), pos);
+  } catch (e) {
+    throw primOpError(op, e, pos);
+  }
+}
+
+function primOpError(op: PrimOp, e: unknown, pos: Pos | undefined): unknown {
+  if (e instanceof NixError) {
+    if (!e.pos && pos) e.pos = pos;
+    if (evalState.showTrace) e.addTrace(`while calling the '${op.name}' builtin`, pos);
+  }
+  return e;
 }
 
 /** Applies `f` to `args` one at a time, as Nix does. */
@@ -98,6 +124,7 @@ export function callFunction(f: Value, args: Lazy[], pos?: Pos): Value {
 /** `f a` without allocating an argument array when `f` is a lambda. */
 export function callFunction1(f: Value, a: Lazy, pos?: Pos): Value {
   if (f instanceof Lambda) return callLambdaTraced(f, a, pos);
+  if (f instanceof PrimOp && f.fn1 !== undefined) return callPrimOp1(f, a, pos);
   return callFunction(f, [a], pos);
 }
 

@@ -33,7 +33,7 @@ import {
 } from './value';
 import { eqValues, forceAttrs, forceStringNoCtx, lessThan, typeError } from './runtime';
 import * as arith from '../builtins/arith';
-import { callFunction, callFunction2, callLambdaTraced, callPrimOp } from './call';
+import { callFunction, callFunction2, callLambdaTraced, callPrimOp, callPrimOp1, callStrictPrimOp1 } from './call';
 import { concatStrings, add2, interpolate } from './concat';
 
 /**
@@ -104,6 +104,23 @@ export function compileLazy(e: A.Expr, scope: Scope | null, name?: string): Lazy
   }
   const code = withPos(compile(e, scope, name), posOf(e));
   return (env) => new Thunk(evalCode, code, env);
+}
+
+/** Whether `compileLazy` makes a thunk for `e` (not a constant, a variable or a lambda). */
+function needsThunk(e: A.Expr): boolean {
+  switch (e.kind) {
+    case 'Int':
+    case 'Float':
+    case 'String':
+    case 'Path':
+    case 'Var':
+    case 'Lambda':
+      return false;
+    case 'List':
+      return e.elems.length > 0;
+    default:
+      return true;
+  }
 }
 
 function constantOf(e: A.Int | A.Float | A.Str | A.Path): Value {
@@ -625,18 +642,50 @@ function compileLet(e: A.Let, scope: Scope | null): Code {
 // ---------------------------------------------------------------------------------------
 // Functions
 
-function compileLambda(e: A.Lambda, scope: Scope | null, name?: string): LazyCode & Code {
-  const slotNames: string[] = [];
+/**
+ * Curried lambdas share one frame: in `a: b: body`, the inner lambda's frame holds `a`
+ * (copied from the closure the outer call made) next to its own bindings, so `body` reads
+ * both at level 0 and `f a b` makes one frame instead of two. `prefix` names the slots a
+ * lambda copies from its closure's frame (empty for a lambda that is not such a body);
+ * `scope` is then the scope around the outermost lambda of the chain.
+ */
+function compileLambda(e: A.Lambda, scope: Scope | null, name?: string, prefix: string[] = []): LazyCode & Code {
+  const k = prefix.length;
+  const slotNames: string[] = prefix.slice();
   if (e.arg !== undefined) slotNames.push(e.arg);
   if (e.formals) for (const f of e.formals.formals) slotNames.push(f.name);
-  const inner = Scope.frame(scope, slotNames);
-  const body = compile(e.body, inner);
+  const size = slotNames.length + 1;
   const pos = posOf(e);
   let info: LambdaInfo;
   if (!e.formals) {
-    // `a: b: …` applied to two arguments enters the inner lambda directly, without making
-    // the intermediate closure.
-    const innerInfo = e.body.kind === 'Lambda' ? (body as Code & { info?: LambdaInfo }).info : undefined;
+    let body: Code;
+    let call2: LambdaInfo['call2'];
+    if (e.body.kind === 'Lambda') {
+      // The body is the inner lambda, made in this lambda's frame; applied to two
+      // arguments, the inner lambda is entered directly in a frame built here.
+      const innerMake = compileLambda(e.body, scope, undefined, slotNames);
+      body = innerMake as Code;
+      const innerInfo = (innerMake as { info?: LambdaInfo }).info!;
+      const enter = (innerMake as { enter?: LambdaEnter }).enter!;
+      const innerSize = (innerMake as { size?: number }).size!;
+      call2 = (env, a, b, callPos) => {
+        const frame: Env = new Array(innerSize);
+        if (k === 0) frame[0] = env;
+        else {
+          frame[0] = env[0];
+          for (let i = 1; i <= k; i++) frame[i] = env[i];
+        }
+        frame[k + 1] = a;
+        return enter(frame, b, innerInfo, callPos);
+      };
+    } else {
+      body = compile(e.body, Scope.frame(scope, slotNames));
+      call2 = undefined;
+    }
+    const enter: LambdaEnter = (frame, arg) => {
+      frame[k + 1] = arg;
+      return body(frame);
+    };
     info = {
       name,
       src: e.src,
@@ -645,88 +694,155 @@ function compileLambda(e: A.Lambda, scope: Scope | null, name?: string): LazyCod
       formalPos: undefined,
       ellipsis: false,
       arg: e.arg,
-      call: (env, arg) => body([env, arg]),
-      call2:
-        innerInfo === undefined
-          ? undefined
-          : (env, a, b, callPos) => innerInfo.call([env, a], b, null as unknown as Lambda, callPos),
+      call:
+        k === 0
+          ? (env, arg) => body([env, arg])
+          : k === 1
+            ? (env, arg) => body([env[0], env[1], arg])
+            : (env, arg) => enter(copyPrefix(env, k, size), arg, info, undefined),
+      call2,
+      strictArg: e.arg !== undefined && forcesFirst(e.body, Scope.frame(scope, slotNames), k),
     };
-  } else {
-    const formals = e.formals.formals;
-    const formalNames = formals.map((f) => intern(f.name));
-    const formalCaches = formals.map(newAttrCache);
-    const hasArg = e.arg !== undefined ? 1 : 0;
-    const defaults = formals.map((f) => (f.def ? compileLazy(f.def, inner) : null));
-    const formalSet = new Map<string, boolean>();
-    const formalPos = new Map<string, AttrPos>();
-    for (const f of formals) {
-      formalSet.set(f.name, f.def !== undefined);
-      formalPos.set(f.name, { src: e.src, start: f.start });
+    return makeLambda(info, enter, size);
+  }
+  const inner = Scope.frame(scope, slotNames);
+  const body = compile(e.body, inner);
+  const formals = e.formals.formals;
+  const formalNames = formals.map((f) => intern(f.name));
+  const formalCaches = formals.map(newAttrCache);
+  const hasArg = e.arg !== undefined ? 1 : 0;
+  const first = 1 + k + hasArg;
+  const defaults = formals.map((f) => (f.def ? compileLazy(f.def, inner) : null));
+  const formalSet = new Map<string, boolean>();
+  const formalPos = new Map<string, AttrPos>();
+  for (const f of formals) {
+    formalSet.set(f.name, f.def !== undefined);
+    formalPos.set(f.name, { src: e.src, start: f.start });
+  }
+  const ellipsis = e.formals.ellipsis;
+  const fname = name;
+  const enter: LambdaEnter = (frame, arg, _info, callPos) => {
+    const a = force(arg);
+    if (!(a instanceof Attrs)) {
+      const err = typeError('a set', a, pos);
+      err.addTrace('while evaluating the value passed for the lambda argument', pos);
+      if (callPos) err.addTrace('from call site', callPos);
+      throw err;
     }
-    const ellipsis = e.formals.ellipsis;
-    const fname = name;
-    info = {
-      name,
-      src: e.src,
-      start: e.start,
-      formals: formalSet,
-      formalPos,
-      ellipsis,
-      arg: e.arg,
-      call: (env, arg, _lambda, callPos) => {
-        const a = force(arg);
-        if (!(a instanceof Attrs)) {
-          const err = typeError('a set', a, pos);
-          err.addTrace('while evaluating the value passed for the lambda argument', pos);
+    if (hasArg) frame[k + 1] = arg;
+    let used = 0;
+    for (let i = 0; i < formals.length; i++) {
+      const v = a.getCached(formalNames[i], formalCaches[i]);
+      if (v === undefined) {
+        const d = defaults[i];
+        if (d === null) {
+          const err = new NixError(
+            'missing-argument',
+            `function '${fname ?? 'anonymous lambda'}' called without required argument '${formals[i].name}'`,
+            pos,
+          );
           if (callPos) err.addTrace('from call site', callPos);
           throw err;
         }
-        const frame: Env = new Array(slotNames.length + 1);
-        frame[0] = env;
-        if (hasArg) frame[1] = arg;
-        let used = 0;
-        for (let i = 0; i < formals.length; i++) {
-          const v = a.getCached(formalNames[i], formalCaches[i]);
-          if (v === undefined) {
-            const d = defaults[i];
-            if (d === null) {
-              const err = new NixError(
-                'missing-argument',
-                `function '${fname ?? 'anonymous lambda'}' called without required argument '${formals[i].name}'`,
-                pos,
-              );
-              if (callPos) err.addTrace('from call site', callPos);
-              throw err;
-            }
-            frame[1 + hasArg + i] = d(frame);
-          } else {
-            used++;
-            frame[1 + hasArg + i] = v;
-          }
+        frame[first + i] = d(frame);
+      } else {
+        used++;
+        frame[first + i] = v;
+      }
+    }
+    if (!ellipsis && used !== a.size) {
+      for (const key of a.keys()) {
+        if (!formalSet.has(key)) {
+          const err = new NixError(
+            'unexpected-argument',
+            `function '${fname ?? 'anonymous lambda'}' called with unexpected argument '${key}'`,
+            pos,
+          );
+          const s = suggest(key, formalSet.keys());
+          if (s.length) (err as NixError & { suggestions?: string[] }).suggestions = s;
+          if (callPos) err.addTrace('from call site', callPos);
+          throw err;
         }
-        if (!ellipsis && used !== a.size) {
-          for (const k of a.keys()) {
-            if (!formalSet.has(k)) {
-              const err = new NixError(
-                'unexpected-argument',
-                `function '${fname ?? 'anonymous lambda'}' called with unexpected argument '${k}'`,
-                pos,
-              );
-              const s = suggest(k, formalSet.keys());
-              if (s.length) (err as NixError & { suggestions?: string[] }).suggestions = s;
-              if (callPos) err.addTrace('from call site', callPos);
-              throw err;
-            }
-          }
-        }
-        return body(frame);
-      },
-      // Same properties in the same order as the other form: one shape for every lambda.
-      call2: undefined,
-    };
+      }
+    }
+    return body(frame);
+  };
+  info = {
+    name,
+    src: e.src,
+    start: e.start,
+    formals: formalSet,
+    formalPos,
+    ellipsis,
+    arg: e.arg,
+    call: (env, arg, _lambda, callPos) => enter(copyPrefix(env, k, size), arg, info, callPos),
+    // Same properties in the same order as the other form: one shape for every lambda.
+    call2: undefined,
+    strictArg: false,
+  };
+  return makeLambda(info, enter, size);
+}
+
+/**
+ * Whether evaluating `e` (in `scope`) forces slot `index` of the frame of `target` before
+ * anything else that could be observed (another evaluation, an error, a trace): then
+ * passing that slot's value already evaluated changes nothing but the allocation. Only the
+ * shapes whose compiled code evaluates the first operand first are recognised.
+ */
+function forcesFirst(e: A.Expr, target: Scope, index: number, scope: Scope = target): boolean {
+  switch (e.kind) {
+    case 'Var': {
+      const r = resolve(scope, e.name, evalState.globals);
+      if (r.kind !== 'slot' || r.index !== index) return false;
+      let s: Scope | null = scope;
+      for (let l = 0; l < r.level && s; l++) s = s.up;
+      return s === target;
+    }
+    case 'If':
+      return forcesFirst(e.cond, target, index, scope);
+    case 'Assert':
+      return forcesFirst(e.cond, target, index, scope);
+    case 'Not':
+      return forcesFirst(e.e, target, index, scope);
+    case 'Select':
+      return forcesFirst(e.e, target, index, scope);
+    case 'BinOp':
+      return forcesFirst(e.e1, target, index, scope);
+    case 'ConcatStrings':
+      return !e.forceString && e.parts.length === 2 && forcesFirst(e.parts[0], target, index, scope);
+    case 'Call': {
+      // `a - b`, `a * b`, `a / b`, `a < b` on the builtins (see compileArith).
+      const op = staticPrimOp(e.fn, scope);
+      if (op === undefined || op.arity !== 2 || e.args.length !== 2) return false;
+      if (op.name !== 'sub' && op.name !== 'mul' && op.name !== 'div' && op.name !== 'lessThan') return false;
+      return forcesFirst(e.args[0], target, index, scope);
+    }
+    default:
+      return false;
   }
+}
+
+/** Fills the slots of a lambda's frame from the frame its arguments are bound in. */
+type LambdaEnter = (frame: Env, arg: Lazy, info: LambdaInfo, callPos: Pos | undefined) => Value;
+
+/** A new frame of `size` slots with the parent and the first `k` bindings of `env`'s frame
+ *  (`env` itself is the parent when `k` is 0). */
+function copyPrefix(env: Env, k: number, size: number): Env {
+  const frame: Env = new Array(size);
+  if (k === 0) frame[0] = env;
+  else {
+    frame[0] = env[0];
+    for (let i = 1; i <= k; i++) frame[i] = env[i];
+  }
+  return frame;
+}
+
+function makeLambda(info: LambdaInfo, enter: LambdaEnter, size: number): LazyCode & Code {
   const make = (env: Env) => new Lambda(info, env);
-  (make as typeof make & { info?: LambdaInfo }).info = info;
+  const m = make as typeof make & { info?: LambdaInfo; enter?: LambdaEnter; size?: number };
+  m.info = info;
+  m.enter = enter;
+  m.size = size;
   return make;
 }
 
@@ -750,11 +866,19 @@ function staticPrimOp(e: A.Expr, scope: Scope | null): PrimOp | undefined {
 }
 
 function compileCall(e: A.Call, scope: Scope | null): Code {
-  const args = e.args.map((a) => compileLazy(a, scope));
   const pos = posOf(e);
   // Calls of builtins bound at top level with all their arguments skip partial application.
+  const op = staticPrimOp(e.fn, scope);
+  if (op !== undefined && op.arity === 1 && e.args.length === 1 && op.fn1 !== undefined) {
+    if (op.strict) {
+      const a0 = compile(e.args[0], scope);
+      return (env) => callStrictPrimOp1(op, a0, env, pos);
+    }
+    const a0 = compileLazy(e.args[0], scope);
+    return (env) => callPrimOp1(op, a0(env), pos);
+  }
+  const args = e.args.map((a) => compileLazy(a, scope));
   {
-    const op = staticPrimOp(e.fn, scope);
     if (op !== undefined && op.arity === args.length) {
       if (args.length === 2) {
         const inline = compileArith(op.name, e, scope, pos);
@@ -772,6 +896,20 @@ function compileCall(e: A.Call, scope: Scope | null): Code {
   const fn = compile(e.fn, scope);
   if (args.length === 1) {
     const a0 = args[0];
+    if (needsThunk(e.args[0])) {
+      // A lambda that forces its argument first gets it evaluated, without a thunk (not
+      // with traces or a call-depth limit, which count the argument inside the call).
+      const s0 = compile(e.args[0], scope);
+      return (env) => {
+        const f = fn(env);
+        if (f instanceof Lambda) {
+          const info = f.info;
+          if (info.strictArg && !evalState.showTrace && evalState.maxCallDepth === 0) return info.call(f.env, s0(env), f, pos);
+          return callLambdaTraced(f, a0(env), pos);
+        }
+        return callFunction(f, [a0(env)], pos);
+      };
+    }
     return (env) => {
       const f = fn(env);
       if (f instanceof Lambda) return callLambdaTraced(f, a0(env), pos);

@@ -338,6 +338,9 @@ export interface LambdaInfo {
   call(env: Env, arg: Lazy, lambda: Lambda, callPos: Pos | undefined): Value;
   /** For `a: b: …` (the body is a lambda): applies to two arguments at once. */
   call2?: (env: Env, a: Lazy, b: Lazy, callPos: Pos | undefined) => Value;
+  /** `x: body` where evaluating `body` forces `x` before anything else: a call may pass
+   *  the argument evaluated instead of a thunk (see compileCall). */
+  strictArg?: boolean;
 }
 
 export class Lambda {
@@ -353,6 +356,10 @@ export class PrimOp {
     readonly name: string,
     readonly arity: number,
     readonly fn: (args: Lazy[], pos: Pos | undefined) => Value,
+    /** A one-argument builtin's entry without an argument array. */
+    readonly fn1: ((arg: Lazy, pos: Pos | undefined) => Value) | undefined = undefined,
+    /** `fn1` forces its argument before anything else, so a call may pass it evaluated. */
+    readonly strict: boolean = false,
   ) {}
 }
 

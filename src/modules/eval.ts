@@ -47,26 +47,37 @@ interface Resolved {
   child: Level | undefined;
 }
 
+/**
+ * The names without one of them, per names array: the configs of a submodule type's
+ * instances share their level's names, and keep sharing them without `_module` (so that
+ * attribute selections on them hit their inline caches).
+ */
+const namesWithout = new WeakMap<string[], { name: string; idx: number; names: string[] }>();
+
 /** `a` without attribute `name` (array form). */
 function withoutAttr(a: Attrs, name: string): Attrs {
   const ks = a.keys();
-  let idx = -1;
-  for (let i = 0; i < ks.length; i++) {
-    if (ks[i] === name) {
-      idx = i;
-      break;
+  let w = namesWithout.get(ks);
+  if (w === undefined || w.name !== name) {
+    let idx = -1;
+    for (let i = 0; i < ks.length; i++) {
+      if (ks[i] === name) {
+        idx = i;
+        break;
+      }
     }
+    w = { name, idx, names: idx < 0 ? ks : ks.filter((_, i) => i !== idx) };
+    namesWithout.set(ks, w);
   }
+  const idx = w.idx;
   if (idx < 0) return a;
   const vs = a.values();
-  const nk = new Array<string>(ks.length - 1);
   const nv = new Array<Lazy>(ks.length - 1);
   for (let i = 0, j = 0; i < ks.length; i++) {
     if (i === idx) continue;
-    nk[j] = ks[i];
     nv[j++] = vs[i];
   }
-  return Attrs.fromSorted(nk, nv);
+  return Attrs.fromSorted(w.names, nv);
 }
 
 const EMPTY_NAMES: string[] = [];

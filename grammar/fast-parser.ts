@@ -556,29 +556,16 @@ function exprSimple(): Expr {
       // Legacy `let { …; body = …; }` is `(rec { … }).body`.
       p = k + 1;
       expect(Tk.LBRACE, X_LBRACE);
-      const start = starts[k];
-      const attrs = newAttrs(src, start, start, true);
-      binds(attrs);
-      attrs.end = starts[expect(Tk.RBRACE, X_REC_END)] + 1;
-      return { kind: 'Select', src, start, end: attrs.end, e: attrs, path: [{ name: 'body' }] };
+      const attrs = setBody(starts[k], true, X_REC_END);
+      return { kind: 'Select', src, start: attrs.start, end: attrs.end, e: attrs, path: [{ name: 'body' }] };
     }
-    case Tk.REC: {
+    case Tk.REC:
       p = k + 1;
       expect(Tk.LBRACE, X_LBRACE);
-      const start = starts[k];
-      const attrs = newAttrs(src, start, start, true);
-      binds(attrs);
-      attrs.end = starts[expect(Tk.RBRACE, X_REC_END)] + 1;
-      return attrs;
-    }
-    case Tk.LBRACE: {
+      return setBody(starts[k], true, X_REC_END);
+    case Tk.LBRACE:
       p = k + 1;
-      const start = starts[k];
-      const attrs = newAttrs(src, start, start);
-      binds(attrs);
-      attrs.end = starts[expect(Tk.RBRACE, X_ATTRS_END)] + 1;
-      return attrs;
-    }
+      return setBody(starts[k], false, X_ATTRS_END);
     case Tk.LBRACK: {
       p = k + 1;
       const elems: Expr[] = [];
@@ -670,6 +657,14 @@ function path(): Expr {
 }
 
 // ---- bindings ----
+
+/** The bindings and closing `}` of a set whose `{` (or `rec {`, `let {`) is behind. */
+function setBody(start: number, rec: boolean, expected: typeof X_ATTRS_END): Attrs {
+  const attrs = newAttrs(src, start, start, rec);
+  binds(attrs);
+  attrs.end = starts[expect(Tk.RBRACE, expected)] + 1;
+  return attrs;
+}
 
 /** Bindings of an attribute set or let, added into `attrs` as they are parsed. */
 function binds(attrs: Attrs): void {

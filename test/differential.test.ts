@@ -10,17 +10,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evalForTest } from './support/eval';
+import { nixEnv } from './support/lib-oracle';
 
 const corpusDir = path.join(__dirname, 'corpus');
 const hasNix = spawnSync('nix-instantiate', ['--version']).status === 0;
-const oracleEnv = {
-  ...process.env,
-  NIX_STORE_DIR: '/nix/store',
-  NIX_STATE_DIR: '/tmp/nixling-oracle-state',
-  NIX_LOG_DIR: '/tmp/nixling-oracle-log',
-  NIX_CONF_DIR: '/tmp/nixling-oracle-conf',
-  NIX_PATH: '',
-};
 
 interface Case {
   file: string;
@@ -67,7 +60,7 @@ function loadCases(): Case[] {
 function oracle(c: Case): { ok: boolean; out: string } {
   const args = ['--eval', '--strict', '--readonly-mode', ...(c.json ? ['--json'] : []), '-E', '\n' + Buffer.from(c.text, 'latin1').toString('utf8')];
   // (The leading newline keeps an expression like `-1` from being read as a flag.)
-  const r = spawnSync('nix-instantiate', args, { cwd: corpusDir, env: oracleEnv, encoding: 'latin1', timeout: 30_000 });
+  const r = spawnSync('nix-instantiate', args, { cwd: corpusDir, env: nixEnv, encoding: 'latin1', timeout: 30_000 });
   return { ok: r.status === 0, out: (r.status === 0 ? r.stdout : r.stderr) ?? '' };
 }
 

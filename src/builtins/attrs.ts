@@ -8,6 +8,7 @@
 import { Builtin, strict1 } from './registry';
 import { NixError, Pos } from '../eval/errors';
 import { Attrs, compareBytes, force, Lazy, Thunk, Value } from '../eval/value';
+import { unionSorted } from '../eval/sorted-names';
 import { Apply2Batch, callFunction2, lazyApply2At } from '../eval/runtime';
 import { attrsArg, listArg, funArg, stringNoCtxArg } from './lists';
 
@@ -208,36 +209,6 @@ function applyZipFew(zip: ZipFew, j: number): Value {
   return callFunction2(force(zip.f), name, values);
 }
 const zipScratch: Lazy[] = new Array(8).fill(null);
-
-/** The union of two sorted name arrays; one of them when it holds every name. */
-function unionSorted(a: string[], b: string[]): string[] {
-  if (a === b || b.length === 0) return a;
-  if (a.length === 0) return b;
-  let common = 0;
-  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
-    const x = a[i];
-    const y = b[j];
-    if (x === y) {
-      common++;
-      i++;
-      j++;
-    } else if (x < y) i++;
-    else j++;
-  }
-  if (common === b.length) return a;
-  if (common === a.length) return b;
-  const out = new Array<string>(a.length + b.length - common);
-  let i = 0;
-  let j = 0;
-  for (let k = 0; k < out.length; k++) {
-    if (j === b.length || (i < a.length && a[i] < b[j])) out[k] = a[i++];
-    else {
-      if (i < a.length && a[i] === b[j]) i++;
-      out[k] = b[j++];
-    }
-  }
-  return out;
-}
 
 /** Many sets: group by name in a hash map, then sort the names. */
 function zipMany(f: Lazy, sets: Attrs[]): Value {

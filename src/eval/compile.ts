@@ -658,6 +658,7 @@ function compileLambda(e: A.Lambda, scope: Scope | null, name?: string, prefix: 
   const pos = posOf(e);
   let info: LambdaInfo;
   if (!e.formals) {
+    const bodyScope = Scope.frame(scope, slotNames);
     let body: Code;
     let call2: LambdaInfo['call2'];
     if (e.body.kind === 'Lambda') {
@@ -669,17 +670,12 @@ function compileLambda(e: A.Lambda, scope: Scope | null, name?: string, prefix: 
       const enter = (innerMake as { enter?: LambdaEnter }).enter!;
       const innerSize = (innerMake as { size?: number }).size!;
       call2 = (env, a, b, callPos) => {
-        const frame: Env = new Array(innerSize);
-        if (k === 0) frame[0] = env;
-        else {
-          frame[0] = env[0];
-          for (let i = 1; i <= k; i++) frame[i] = env[i];
-        }
+        const frame = copyPrefix(env, k, innerSize);
         frame[k + 1] = a;
         return enter(frame, b, innerInfo, callPos);
       };
     } else {
-      body = compile(e.body, Scope.frame(scope, slotNames));
+      body = compile(e.body, bodyScope);
       call2 = undefined;
     }
     const enter: LambdaEnter = (frame, arg) => {
@@ -701,7 +697,7 @@ function compileLambda(e: A.Lambda, scope: Scope | null, name?: string, prefix: 
             ? (env, arg) => body([env[0], env[1], arg])
             : (env, arg) => enter(copyPrefix(env, k, size), arg, info, undefined),
       call2,
-      strictArg: e.arg !== undefined && forcesFirst(e.body, Scope.frame(scope, slotNames), k),
+      strictArg: e.arg !== undefined && forcesFirst(e.body, bodyScope, k),
     };
     return makeLambda(info, enter, size);
   }

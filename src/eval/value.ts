@@ -17,6 +17,7 @@
  */
 import type { Source } from '../../grammar/ast';
 import { NixError, Pos } from './errors';
+import { countCommon, indexOfSorted } from './sorted-names';
 
 export class NixFloat {
   constructor(readonly value: number) {}
@@ -105,16 +106,7 @@ export class Attrs {
       for (let i = 0; i < n; i++) if (ks[i] === name) return i;
       return -1;
     }
-    let lo = 0;
-    let hi = n - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const k = ks[mid];
-      if (k === name) return mid;
-      if (k < name) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
+    return indexOfSorted(ks, name);
   }
 
   /**
@@ -249,17 +241,7 @@ function mergeSorted(a: Attrs, b: Attrs): Attrs {
   const n = aks.length;
   const m = bks.length;
   // First pass: how many names the sides share (the result is exactly that large).
-  let common = 0;
-  for (let i = 0, j = 0; i < n && j < m; ) {
-    const ka = aks[i];
-    const kb = bks[j];
-    if (ka === kb) {
-      common++;
-      i++;
-      j++;
-    } else if (ka < kb) i++;
-    else j++;
-  }
+  const common = countCommon(aks, bks);
   // Every name of `a` is in `b`: `b` wins everywhere.
   if (common === n) return b;
   const withPos = A.ps !== undefined || B.ps !== undefined;

@@ -11,6 +11,7 @@
  * throws "The option `x' does not exist." for the first one when `_module.check` is true.
  */
 import { NixError } from '../eval/errors';
+import { indexOfSorted, unionSorted } from '../eval/sorted-names';
 import { AttrPos, Attrs, Lazy, Thunk, Value, compareBytes, force, attrsFrom, typeOf } from '../eval/value';
 import { callFunction, callFunction1 } from '../eval/runtime';
 import { collectModulesWithGraph, CollectContext, Module } from './collect';
@@ -114,56 +115,17 @@ function layoutOf(kss: string[][]): Layout {
     layoutCache.set(last, list);
   }
   let names = kss[0];
-  for (let d = 1; d < kss.length; d++) names = mergeNames(names, kss[d]);
+  for (let d = 1; d < kss.length; d++) names = unionSorted(names, kss[d]);
   const refs: number[][] = new Array(names.length);
   for (let i = 0; i < names.length; i++) refs[i] = [];
   for (let d = 0; d < kss.length; d++) {
     const ks = kss[d];
-    for (let k = 0; k < ks.length; k++) refs[indexOfName(names, ks[k])].push(d, k);
+    for (let k = 0; k < ks.length; k++) refs[indexOfSorted(names, ks[k])].push(d, k);
   }
   const layout: Layout = { kss: kss.slice(), names, refs };
   if (list.length >= 16) list.shift();
   list.push(layout);
   return layout;
-}
-
-/** The union of two sorted name lists. */
-function mergeNames(a: string[], b: string[]): string[] {
-  const out: string[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    const x = a[i];
-    const y = b[j];
-    if (x === y) {
-      out.push(x);
-      i++;
-      j++;
-    } else if (x < y) {
-      out.push(x);
-      i++;
-    } else {
-      out.push(y);
-      j++;
-    }
-  }
-  while (i < a.length) out.push(a[i++]);
-  while (j < b.length) out.push(b[j++]);
-  return out;
-}
-
-/** The index of `name` in the sorted list `names` (which holds it). */
-function indexOfName(names: string[], name: string): number {
-  let lo = 0;
-  let hi = names.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const k = names[mid];
-    if (k === name) return mid;
-    if (k < name) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
 }
 
 /** Forces the option of the name at index `i` of a level (a thunk of `options`). */
@@ -447,7 +409,7 @@ class Level implements DefsSource {
       const names = this.names;
       let byName: Map<string, Unmatched[]> | undefined;
       raw.forEach((defs, name) => {
-        if (indexOfName(names, name) >= 0) return;
+        if (indexOfSorted(names, name) >= 0) return;
         const p = [...prefix, name].slice(baseLen);
         (byName ??= new Map()).set(
           name,

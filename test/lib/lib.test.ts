@@ -16,6 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { libCases, ourOnlyCases } from './cases';
+import { nixEnv } from '../support/lib-oracle';
 
 const ourLib = path.join(__dirname, '../../modules/lib');
 const fixtures = path.join(__dirname, 'fixtures');
@@ -26,15 +27,7 @@ const hasNixpkgs = fs.existsSync(path.join(nixpkgsLib, 'default.nix'));
 const hasNix = spawnSync('nix-instantiate', ['--version']).status === 0;
 const recording = process.env.RECORD_LIB_EXPECTED === '1';
 
-const nixEnv = {
-  ...process.env,
-  NIX_STORE_DIR: '/nix/store',
-  NIX_STATE_DIR: '/tmp/nixling-oracle-state',
-  NIX_LOG_DIR: '/tmp/nixling-oracle-log',
-  NIX_CONF_DIR: '/tmp/nixling-oracle-conf',
-  NIX_PATH: '',
-  NIX_ABORT_ON_WARN: '',
-};
+const oracleEnv = { ...nixEnv, NIX_ABORT_ON_WARN: '' };
 
 /** A Nix path literal for an absolute filesystem path. */
 function nixPath(p: string): string {
@@ -46,7 +39,7 @@ function instantiate(libDir: string, expr: string): { ok: true; json: string } |
   const r = spawnSync(
     'nix-instantiate',
     ['--eval', '--strict', '--json', '-E', `let lib = import ${nixPath(libDir)}; in ${body}`],
-    { encoding: 'utf8', env: nixEnv, maxBuffer: 64 << 20 },
+    { encoding: 'utf8', env: oracleEnv, maxBuffer: 64 << 20 },
   );
   if (r.status !== 0) return { ok: false, error: (r.stderr || '').trim().split('\n').slice(-6).join('\n') };
   return { ok: true, json: JSON.stringify(JSON.parse(r.stdout)) };
@@ -155,7 +148,7 @@ describe('nixling lib', () => {
           names = builtins.filter (n: builtins.substring 0 4 n == "test" && !builtins.elem n skip) (builtins.attrNames tests);
         in map (n: { name = n; ok = tests.\${n}.expr == tests.\${n}.expected; }) names`;
         const r = spawnSync('nix-instantiate', ['--eval', '--strict', '--json', '-E', expr], {
-          encoding: 'utf8', env: nixEnv, maxBuffer: 64 << 20,
+          encoding: 'utf8', env: oracleEnv, maxBuffer: 64 << 20,
         });
         expect(r.status, r.stderr).toBe(0);
         const results = JSON.parse(r.stdout) as { name: string; ok: boolean }[];

@@ -1,0 +1,55 @@
+/**
+ * Sorted lists of attribute names, as sets keep them (bytewise order: names are byte
+ * strings, so JavaScript's `<` compares them as Nix does). Shared by the attribute sets of
+ * value.ts, the builtins that combine sets, and the module system's option layouts.
+ */
+
+/** How many names two sorted lists share. */
+export function countCommon(a: string[], b: string[]): number {
+  let common = 0;
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    const x = a[i];
+    const y = b[j];
+    if (x === y) {
+      common++;
+      i++;
+      j++;
+    } else if (x < y) i++;
+    else j++;
+  }
+  return common;
+}
+
+/** The union of two sorted lists; one of them (not a copy) when it holds every name. */
+export function unionSorted(a: string[], b: string[]): string[] {
+  if (a === b || b.length === 0) return a;
+  if (a.length === 0) return b;
+  const common = countCommon(a, b);
+  if (common === b.length) return a;
+  if (common === a.length) return b;
+  const out = new Array<string>(a.length + b.length - common);
+  let i = 0;
+  let j = 0;
+  for (let k = 0; k < out.length; k++) {
+    if (j === b.length || (i < a.length && a[i] < b[j])) out[k] = a[i++];
+    else {
+      if (i < a.length && a[i] === b[j]) i++;
+      out[k] = b[j++];
+    }
+  }
+  return out;
+}
+
+/** The index of `name` in the sorted list `names`, by binary search; -1 if absent. */
+export function indexOfSorted(names: string[], name: string): number {
+  let lo = 0;
+  let hi = names.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const k = names[mid];
+    if (k === name) return mid;
+    if (k < name) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}

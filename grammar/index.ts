@@ -9,48 +9,51 @@
  * parsers give the same AST, positions and errors. `parseWithReference` uses it, and so does
  * `parse` when the environment variable NIXLING_PARSER is `reference`.
  */
-import { EOF, type IRecognitionException } from 'chevrotain';
+import * as path from 'node:path';
 import { Expr, ParseError, Source } from './ast';
 import { fastParse } from './fast-parser';
-import { lex } from './lexer';
-import { NixParser, SyntaxErrorAt } from './parser';
 
 export { printExpr, printString, printIdentifier, printFloat } from './print';
 export { Source, ParseError } from './ast';
 export type { Expr } from './ast';
 
-let parser: NixParser | undefined;
+let reference: ((src: Source) => Expr) | undefined;
 
-/** The shared chevrotain parser instance (its serialized grammar feeds the railroad diagrams). */
-export function getParser(): NixParser {
-  return (parser ??= new NixParser());
+/** Called by reference.ts when it loads. */
+export function registerReferenceParser(parse: (src: Source) => Expr): void {
+  reference = parse;
 }
 
-/** Parses a Source with the chevrotain reference parser; throws ParseError like `parseSource`. */
+/**
+ * Parses a Source with the chevrotain reference parser (reference.ts); throws ParseError like
+ * `parseSource`. The tests import reference.ts, which registers itself. The command's
+ * bundle leaves it out (chevrotain is a third of the code, and every start deserialises the
+ * startup snapshot that holds it): build.mjs bundles it apart, as dist/reference-parser.js,
+ * loaded here on first use.
+ */
 export function parseSourceWithReference(src: Source): Expr {
-  const { tokens, eofOffset } = lex(src);
-  const p = getParser();
-  p.src = src;
-  p.input = tokens;
-  let result: Expr;
-  try {
-    result = p.expr();
-  } catch (e) {
-    if (e instanceof SyntaxErrorAt) throw new ParseError(e.message, src, e.token.startOffset);
-    throw e;
-  } finally {
-    // Drop references to the tokens so they can be collected.
-    const errors = p.errors;
-    p.input = [];
-    p.errors = errors;
+  if (!reference) {
+    // A path esbuild cannot follow, so the bundle does not take the module in; createRequire,
+    // because a startup snapshot's own `require` only loads node's built-in modules (and
+    // node:module is required here, not imported: snapshots warn about holding it).
+    const bundle = path.join(__dirname, 'reference-parser.js');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { createRequire } = require('node:module') as typeof import('node:module');
+    const parse: (src: Source) => Expr = createRequire(bundle)(bundle).parseSourceWithReference;
+    // That bundle has its own copy of ParseError: its errors are given this one's class.
+    reference = (src) => {
+      try {
+        return parse(src);
+      } catch (e) {
+        if (e instanceof Error && !(e instanceof ParseError) && (e as ParseError).src === src) {
+          const { message, start, end } = e as ParseError;
+          throw new ParseError(message, src, start, end);
+        }
+        throw e;
+      }
+    };
   }
-  if (p.errors.length > 0) {
-    const err: IRecognitionException = p.errors[0];
-    const t = err.token;
-    const at = !t || t.tokenType === EOF || Number.isNaN(t.startOffset) ? eofOffset : t.startOffset;
-    throw new ParseError(err.message, src, at);
-  }
-  return result;
+  return reference(src);
 }
 
 /** Set by `useReferenceParser`; otherwise NIXLING_PARSER=reference selects the chevrotain parser. */

@@ -6,16 +6,20 @@
  * tokens are produced by the hand-written lexer in `lexer.ts`, not by a chevrotain Lexer;
  * chevrotain only needs the token *types*. Each label is the name bison gives the token in
  * Nix's parser.y, so syntax errors read like Nix's ("unexpected 'then'", "expecting ';'").
+ *
+ * The types are plain objects, not chevrotain's `createToken`: chevrotain completes them
+ * (index, category tables) when the reference parser is constructed (reference.ts), so the
+ * fast path never loads chevrotain, and neither does the startup snapshot.
  */
-import { createToken, type IToken, type TokenType } from 'chevrotain';
-
-/** Categories: any binary operator, any prefix operator (`-` is both). */
-export const BinaryOp = createToken({ name: 'BinaryOp', label: 'binary operator', pattern: /NOT_USED/ });
-export const PrefixOp = createToken({ name: 'PrefixOp', label: 'prefix operator', pattern: /NOT_USED/ });
+import type { IToken, TokenType } from 'chevrotain';
 
 function tok(name: string, label: string, categories: TokenType[] = []): TokenType {
-  return createToken({ name, label, pattern: /NOT_USED/, categories });
+  return { name, LABEL: label, PATTERN: /NOT_USED/, CATEGORIES: categories };
 }
+
+/** Categories: any binary operator, any prefix operator (`-` is both). */
+export const BinaryOp = tok('BinaryOp', 'binary operator');
+export const PrefixOp = tok('PrefixOp', 'prefix operator');
 const B = [BinaryOp];
 
 export const T = {
@@ -111,6 +115,7 @@ export class Token implements IToken {
     /** For IND_STR: whether the text takes part in indentation stripping. */
     readonly hasIndentation: boolean = false,
   ) {
+    // Set once the reference parser exists (reference.ts makes it before lexing).
     this.tokenTypeIdx = tokenType.tokenTypeIdx!;
     this.endOffset = end - 1;
   }

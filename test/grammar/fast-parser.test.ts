@@ -11,18 +11,19 @@
  * programs from a small generator.
  */
 import * as fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { ParseError, Source, type Expr } from '../../grammar/ast';
 import { fastParse } from '../../grammar/fast-parser';
 import {
-  getParser,
   parse,
   parseSourceWithReference,
   parseWithReference,
   printExpr,
   useReferenceParser,
 } from '../../grammar/index';
+import { getParser } from '../../grammar/reference';
 import { Tk, tokenLabels, tokenTypes } from '../../grammar/lexer';
 import { T } from '../../grammar/tokens';
 import type { TokenType } from 'chevrotain';
@@ -438,5 +439,32 @@ describe('nixling parse --reference', () => {
     const fast = capture(['--json', file]);
     expect(capture(['--json', '--reference', file])).toBe(fast);
     expect(getParser().src.path).toContain('hello');
+  });
+});
+
+describe('the command loads the reference parser from its own bundle (dist/reference-parser.js)', () => {
+  const BIN = path.join(root, 'bin/nixling');
+  const run = (args: string[], input: string, env: Record<string, string> = {}) =>
+    spawnSync(BIN, args, { input, encoding: 'latin1', env: { ...process.env, NO_COLOR: '1', ...env } });
+
+  it('parses as the fast parser does', () => {
+    const text = 'let f = { a, b ? 2 }: a - -b; in f { a = 1; } ++ [ ./p "s${x}" ]';
+    const ref = run(['parse', '--json', '--reference', '-'], text);
+    expect(ref.stderr).toBe('');
+    expect(ref.stdout).toBe(run(['parse', '--json', '-'], text).stdout);
+  });
+
+  it('reports syntax and duplicate-attribute errors as the fast parser does', () => {
+    for (const text of ['1 +', '{ a = 1; a = 2; }', 'x: { inherit x; x = 1; }']) {
+      const ref = run(['parse', '--reference', '-'], text);
+      const fast = run(['parse', '-'], text);
+      expect(ref.status).toBe(1);
+      expect(ref.stderr).toBe(fast.stderr);
+    }
+  });
+
+  it('evaluates under NIXLING_PARSER=reference', () => {
+    const r = run(['instantiate', '--eval', '-E', 'let x = 2; in x * 3 - 1'], '', { NIXLING_PARSER: 'reference' });
+    expect(r.stdout).toBe('5\n');
   });
 });

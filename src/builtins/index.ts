@@ -55,6 +55,15 @@ export function addBuiltinFamily(list: Builtin[]): void {
   families.push(list);
 }
 
+/**
+ * Undoes installBuiltins: the startup snapshot evaluates a warm-up program, then forgets the
+ * builtins it installed, whose values (the clock, the environment, the store) belong to a run.
+ */
+export function uninstallBuiltins(): void {
+  installed = false;
+  evalState.globals.clear();
+}
+
 export function installBuiltins(): void {
   if (installed) return;
   installed = true;

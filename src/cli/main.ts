@@ -6,36 +6,24 @@
 import { parseCommand } from './parse';
 import { instantiateCommand } from './instantiate';
 import { evalCommand } from './eval';
-import { buildCommand } from './build';
-import { pathInfoCommand } from './path-info';
-import { gcCommand } from './gc';
-import { logCommand } from './log';
-import { optionCommand } from './option';
-import { optionsCommand } from './options';
-import { replCommand } from './repl';
-import { switchCommand } from './switch';
-import { generationsCommand } from './generations';
-import { diffCommand } from './diff';
 import { resolveStoreConfig, setStoreConfig } from '../store/config';
 
-type Command = (argv: string[]) => Promise<number> | number;
+export type Command = (argv: string[]) => Promise<number> | number;
 
+/**
+ * The evaluation commands. The others (building, the store, systems) are added by
+ * system-commands.ts: the general startup snapshot, which bin/nixling runs for these three,
+ * leaves them out, because every start deserialises all the code a snapshot holds.
+ */
 const commands: Record<string, Command> = {
   parse: parseCommand,
   instantiate: instantiateCommand,
   eval: evalCommand,
-  build: buildCommand,
-  'path-info': pathInfoCommand,
-  gc: gcCommand,
-  log: logCommand,
-  option: optionCommand,
-  options: optionsCommand,
-  repl: replCommand,
-  switch: switchCommand,
-  generations: generationsCommand,
-  diff: diffCommand,
-  'stream-image': (argv) => import('./stream-image').then((m) => m.streamImageCommand(argv)), // hidden: run by streamLayeredImage scripts
 };
+
+export function addCommands(more: Record<string, Command>): void {
+  Object.assign(commands, more);
+}
 
 const usage = `usage: nixling <command> [options]
 

@@ -1,12 +1,12 @@
 /**
  * The entry point for a V8 startup snapshot (`node --build-snapshot`): loading the bundle
  * happens once, at install time, and every later start deserialises the prepared heap
- * instead. Nothing that depends on the environment, the arguments or the clock may run here:
- * builtins are installed per run.
+ * instead. Nothing that depends on the environment, the arguments or the clock may stay from
+ * here: builtins are installed per run.
  *
- * Every start pays for deserialising the whole heap (about 7 ms per MB here), so this one
- * holds only the loaded code; snapshot-system.ts adds nixling's parsed Nix files for the
- * commands that always evaluate a system.
+ * Every start pays for deserialising the whole heap, so this one, for parse, instantiate and
+ * eval, holds only their code; snapshot-system.ts adds the other commands and nixling's
+ * parsed Nix files.
  */
 import * as v8 from 'node:v8';
 import { run } from './main';

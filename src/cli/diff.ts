@@ -17,7 +17,7 @@ import { diffOptionSnapshots } from '../system/option-values';
 import { defaultProfileDir } from '../system/profile';
 import { computeSystemDiff, isEmptySystemDiff, OptionDiffer, SystemDiff, systemDiffToJSON } from '../system/system-diff';
 import { mapperOf, parseSystemSpec, resolveSystem, sideOf, SystemSource } from '../system/switch';
-import { extractStoreOptions, useStore } from './build';
+import { extractStoreOptions, useStore } from './store-options';
 import { reportError, writeErr } from './output';
 
 // ---------------------------------------------------------------------------------------

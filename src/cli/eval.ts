@@ -10,7 +10,7 @@ import { deepForce } from '../eval/runtime';
 import { addNixPathFromEnv, evalState, parseSearchPath } from '../eval/state';
 import { Attrs } from '../eval/value';
 import { printValueAsJSON } from '../builtins/json';
-import { extractStoreOptions, useStore } from './build';
+import { extractStoreOptions, useStore } from './store-options';
 import { findAlongAttrPath } from './instantiate';
 import { reportError, writeOut } from './output';
 import * as path from 'node:path';

@@ -5,7 +5,8 @@
  */
 import { getStore } from '../store';
 import { collectGarbage, findRoots } from '../store/gc';
-import { extractStoreOptions, reportStoreError, useStore } from './build';
+import { reportStoreError } from './build';
+import { extractStoreOptions, useStore } from './store-options';
 import { writeOut } from './output';
 import { NixError } from '../eval/errors';
 

@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import { getStore } from '../store';
 import { isDerivationPath } from '../store/store-path';
 import { BuildError, logPathOf } from '../store/realise';
-import { extractStoreOptions, reportStoreError, resolveStorePathArg, useStore } from './build';
+import { reportStoreError, resolveStorePathArg } from './build';
+import { extractStoreOptions, useStore } from './store-options';
 import { NixError } from '../eval/errors';
 
 export async function logCommand(argv: string[]): Promise<number> {

@@ -5,7 +5,8 @@
  */
 import { getStore } from '../store';
 import { BuildError } from '../store/realise';
-import { extractStoreOptions, reportStoreError, resolveStorePathArg, useStore } from './build';
+import { reportStoreError, resolveStorePathArg } from './build';
+import { extractStoreOptions, useStore } from './store-options';
 import { writeOut } from './output';
 import { NixError } from '../eval/errors';
 

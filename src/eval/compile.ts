@@ -460,8 +460,13 @@ function selectInherited(env: Env, key: InheritKey): Value {
 /** The names of a literal set sorted bytewise, and where each sits in source order. */
 function sortedLayout(e: A.Attrs): { names: string[]; sorted: string[]; order: number[]; positions: AttrPos[] } {
   const names = [...e.attrs.keys()];
-  const order = names.map((_, i) => i).sort((a, b) => compareBytes(names[a], names[b]));
-  const sorted = order.map((i) => intern(names[i]));
+  // The default sort compares UTF-16 code units, which for byte strings is compareBytes,
+  // and runs without calling back into JavaScript (this runs for every set literal loaded).
+  const sorted = names.slice().sort();
+  const index = new Map<string, number>();
+  for (let i = 0; i < names.length; i++) index.set(names[i], i);
+  const order = sorted.map((k) => index.get(k)!);
+  for (let i = 0; i < sorted.length; i++) sorted[i] = intern(sorted[i]);
   const positions = sorted.map((k) => ({ src: e.src, start: e.attrs.get(k)!.start }));
   return { names, sorted, order, positions };
 }

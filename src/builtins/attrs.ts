@@ -195,20 +195,19 @@ interface ZipFew {
 }
 
 function applyZipFew(zip: ZipFew, j: number): Value {
-  const name = zip.names[j];
+  const names = zip.names;
+  const name = names[j];
   const sets = zip.sets;
-  // Gathered in a scratch array (nothing here runs Nix code), then copied at its exact size.
+  // Counted first, then gathered into an array of the exact size (sets never change).
   let count = 0;
-  for (let i = 0; i < sets.length; i++) {
-    const v = sets[i].get(name);
-    if (v !== undefined) zipScratch[count++] = v;
-  }
+  for (let i = 0; i < sets.length; i++) if (sets[i].getAt(name, names, j) !== undefined) count++;
   const values: Lazy[] = new Array(count);
-  for (let k = 0; k < count; k++) values[k] = zipScratch[k];
-  zipScratch.fill(null, 0, count);
+  for (let i = 0, k = 0; k < count; i++) {
+    const v = sets[i].getAt(name, names, j);
+    if (v !== undefined) values[k++] = v;
+  }
   return callFunction2(force(zip.f), name, values);
 }
-const zipScratch: Lazy[] = new Array(8).fill(null);
 
 /** Many sets: group by name in a hash map, then sort the names. */
 function zipMany(f: Lazy, sets: Attrs[]): Value {

@@ -24,6 +24,10 @@ export function countCommon(a: string[], b: string[]): number {
 export function unionSorted(a: string[], b: string[]): string[] {
   if (a === b || b.length === 0) return a;
   if (a.length === 0) return b;
+  // A few names against many (a name or two added to a big set): a search per name, not a
+  // walk through the big list.
+  if (a.length <= 4 && b.length >= 16 && containsAll(b, a)) return b;
+  if (b.length <= 4 && a.length >= 16 && containsAll(a, b)) return a;
   const common = countCommon(a, b);
   if (common === b.length) return a;
   if (common === a.length) return b;
@@ -52,4 +56,10 @@ export function indexOfSorted(names: string[], name: string): number {
     else hi = mid - 1;
   }
   return -1;
+}
+
+/** Whether every name of `few` is in the sorted list `names`. */
+function containsAll(names: string[], few: string[]): boolean {
+  for (let i = 0; i < few.length; i++) if (indexOfSorted(names, few[i]) < 0) return false;
+  return true;
 }

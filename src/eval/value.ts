@@ -127,6 +127,16 @@ export class Attrs {
     return this.m!.get(name);
   }
 
+  /**
+   * `get(name)` where `name` is `names[i]`: a set whose key array is `names` itself (as a
+   * union of key arrays often is) has the value at `i`, without a search.
+   */
+  getAt(name: string, names: string[], i: number): Lazy | undefined {
+    const vs = this.vs;
+    if (vs !== undefined && this.ks === names) return vs[i];
+    return this.get(name);
+  }
+
   get(name: string): Lazy | undefined {
     if (this.vs !== undefined) {
       const i = this.indexOf(name);
@@ -414,16 +424,16 @@ export class Thunk {
 
   force(): Value {
     const fn = this.fn;
-    if (fn === DONE) return this.a;
-    if (fn === FAILED) throw this.a;
-    if (fn === BLACKHOLE) {
-      // Compiled code carries its position (see compile.ts), which names the recursion.
-      const pos = typeof this.a === 'function' ? (this.a as { pos?: Pos }).pos : undefined;
-      throw new NixError('infinite-recursion', 'infinite recursion encountered', pos);
-    }
+    // Read on every path: a load that only some paths reach has no type feedback until
+    // they run, and optimized code then deoptimizes there, in every activation on a deep
+    // stack of forces (a chain of thunks forced for the first time).
+    const a = this.a;
+    if (fn === DONE) return a;
+    if (fn === FAILED) throw a;
+    if (fn === BLACKHOLE) throw infiniteRecursion(a);
     this.fn = BLACKHOLE;
     try {
-      const v = fn(this.a, this.b);
+      const v = fn(a, this.b);
       this.fn = DONE;
       this.a = v;
       this.b = undefined;
@@ -448,6 +458,13 @@ export class Thunk {
   get isBlackhole(): boolean {
     return this.fn === BLACKHOLE;
   }
+}
+
+/** The error for forcing a thunk that is being forced (`a` is its computation's first operand). */
+function infiniteRecursion(a: unknown): NixError {
+  // Compiled code carries its position (see compile.ts), which names the recursion.
+  const pos = typeof a === 'function' ? (a as { pos?: Pos }).pos : undefined;
+  return new NixError('infinite-recursion', 'infinite recursion encountered', pos);
 }
 
 export type Lazy = Value | Thunk;

@@ -8,7 +8,7 @@
 import { Builtin, strict1 } from './registry';
 import { NixError, Pos } from '../eval/errors';
 import { Attrs, compareBytes, force, Lazy, Thunk, Value } from '../eval/value';
-import { unionSorted } from '../eval/sorted-names';
+import { holeyCopy, unionSorted } from '../eval/sorted-names';
 import { Apply2Batch, callFunction2, lazyApply2At } from '../eval/runtime';
 import { attrsArg, listArg, funArg, stringNoCtxArg } from './lists';
 
@@ -96,15 +96,18 @@ function listToAttrs(args: Lazy[], pos: Pos | undefined): Value {
       const q = names[y];
       return p < q ? -1 : p > q ? 1 : 0;
     });
-    ks = [];
-    vs = [];
+    ks = new Array<string>(n);
+    vs = new Array<Lazy | undefined>(n);
+    let k = 0;
     for (let i = 0; i < n; i++) {
       const name = names[order[i]];
       // Equal names are adjacent, the first occurrence first: later ones are ignored.
-      if (i > 0 && name === ks[ks.length - 1]) continue;
-      ks.push(name);
-      vs.push(vals[order[i]]);
+      if (k > 0 && name === ks[k - 1]) continue;
+      ks[k] = name;
+      vs[k++] = vals[order[i]];
     }
+    ks.length = k;
+    vs.length = k;
   }
   // Nix reads every `name` before any `value`, so a missing `name` is reported first.
   for (let i = 0; i < vs.length; i++) if (vs[i] === undefined) throw missing('value', pos, 'in a {name=...; value=...;} pair');
@@ -219,7 +222,7 @@ function zipMany(f: Lazy, sets: Attrs[]): Value {
       else g.push(v);
     });
   }
-  const keys = [...groups.keys()].sort(compareBytes);
+  const keys = holeyCopy([...groups.keys()]).sort(compareBytes);
   const lists = keys.map((k) => groups.get(k)!);
   const batch: Apply2Batch = { f, a: keys, b: lists };
   const vals = new Array<Lazy>(keys.length);

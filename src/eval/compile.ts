@@ -35,6 +35,7 @@ import { eqValues, forceAttrs, forceStringNoCtx, lessThan, typeError } from './r
 import * as arith from '../builtins/arith';
 import { callFunction, callFunction2, callLambdaTraced, callPrimOp, callPrimOp1, callStrictPrimOp1 } from './call';
 import { concatStrings, add2, interpolate } from './concat';
+import { holeyCopy } from './sorted-names';
 
 /**
  * Attribute names written in the source are interned when compiled: V8 compares two
@@ -461,7 +462,7 @@ function selectInherited(env: Env, key: InheritKey): Value {
 function sortedLayout(e: A.Attrs): { names: string[]; sorted: string[]; order: number[]; positions: AttrPos[] } {
   const names = [...e.attrs.keys()];
   const order = names.map((_, i) => i).sort((a, b) => compareBytes(names[a], names[b]));
-  const sorted = order.map((i) => intern(names[i]));
+  const sorted = holeyCopy(order.map((i) => intern(names[i])));
   const positions = sorted.map((k) => ({ src: e.src, start: e.attrs.get(k)!.start }));
   return { names, sorted, order, positions };
 }

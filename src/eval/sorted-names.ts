@@ -4,6 +4,18 @@
  * value.ts, the builtins that combine sets, and the module system's option layouts.
  */
 
+/**
+ * A copy of `xs` made with `new Array(n)`. Name and value arrays are all made this way (V8's
+ * "holey" arrays) rather than by literals, spreads or `map` ("packed" ones): code that reads
+ * both kinds is optimized for the kinds it has seen, and meeting the other kind late, deep in
+ * a recursion, deoptimizes every activation on the stack.
+ */
+export function holeyCopy<T>(xs: readonly T[]): T[] {
+  const out = new Array<T>(xs.length);
+  for (let i = 0; i < xs.length; i++) out[i] = xs[i];
+  return out;
+}
+
 /** How many names two sorted lists share. */
 export function countCommon(a: string[], b: string[]): number {
   let common = 0;

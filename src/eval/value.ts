@@ -149,7 +149,12 @@ export class Attrs {
   }
   /** The names, sorted bytewise (do not mutate). */
   keys(): string[] {
-    if (this.ks === undefined) this.ks = [...this.m!.keys()].sort(compareBytes);
+    if (this.ks === undefined) {
+      const ks = new Array<string>(this.m!.size);
+      let i = 0;
+      for (const k of this.m!.keys()) ks[i++] = k;
+      this.ks = ks.sort(compareBytes);
+    }
     return this.ks;
   }
   /** Calls `f` for every attribute, in no particular order (no sorting needed). */
@@ -175,13 +180,19 @@ export class Attrs {
     if (this.vs !== undefined) return this.ps;
     const pos = this.pos;
     if (pos === undefined) return undefined;
-    return this.keys().map((k) => pos.get(k));
+    const ks = this.keys();
+    const out = new Array<AttrPos | undefined>(ks.length);
+    for (let i = 0; i < ks.length; i++) out[i] = pos.get(ks[i]);
+    return out;
   }
   /** The values in key order. */
   values(): Lazy[] {
     if (this.vs !== undefined) return this.vs;
     const m = this.m!;
-    return this.keys().map((k) => m.get(k)!);
+    const ks = this.keys();
+    const out = new Array<Lazy>(ks.length);
+    for (let i = 0; i < ks.length; i++) out[i] = m.get(ks[i])!;
+    return out;
   }
   posOf(name: string): AttrPos | undefined {
     if (this.vs !== undefined) {

@@ -66,6 +66,7 @@ function removeAttrs(args: Lazy[], pos: Pos | undefined): Value {
 /**
  * The set is built in the array form: names are sorted once (stably, so that of equal names
  * the first occurrence wins, as in Nix), which also leaves `attrNames` and `//` nothing to do.
+ * Many names out of order make the map form instead (see hashedSet).
  */
 function listToAttrs(args: Lazy[], pos: Pos | undefined): Value {
   const xs = listArg(args[0], pos, 'while evaluating the argument passed to builtins.listToAttrs');
@@ -86,6 +87,7 @@ function listToAttrs(args: Lazy[], pos: Pos | undefined): Value {
     vals[i] = pair.get('value');
     if (sorted && i > 0 && !(names[i - 1] < name)) sorted = false;
   }
+  if (!sorted && n >= HASHED_LIST_TO_ATTRS) return hashedSet(names, vals, pos);
   let ks = names;
   let vs = vals;
   if (!sorted) {
@@ -112,6 +114,28 @@ function listToAttrs(args: Lazy[], pos: Pos | undefined): Value {
   // Nix reads every `name` before any `value`, so a missing `name` is reported first.
   for (let i = 0; i < vs.length; i++) if (vs[i] === undefined) throw missing('value', pos, 'in a {name=...; value=...;} pair');
   return Attrs.fromSorted(ks, vs as Lazy[]);
+}
+
+/**
+ * From this many names out of order, listToAttrs makes a hashed (map form) set: building it
+ * costs no sort, selecting by name costs no binary search over the names, and the names are
+ * sorted only if something asks for them in order.
+ */
+const HASHED_LIST_TO_ATTRS = 64;
+
+function hashedSet(names: string[], vals: (Lazy | undefined)[], pos: Pos | undefined): Attrs {
+  const m = new Map<string, Lazy>();
+  let missingValue = false;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
+    // Of equal names the first occurrence wins.
+    if (m.has(name)) continue;
+    const v = vals[i];
+    if (v === undefined) missingValue = true;
+    m.set(name, v as Lazy);
+  }
+  if (missingValue) throw missing('value', pos, 'in a {name=...; value=...;} pair');
+  return new Attrs(m);
 }
 
 function intersectAttrs(args: Lazy[], pos: Pos | undefined): Value {

@@ -198,6 +198,8 @@ export interface CoerceOptions {
 export function coerceToString(v: Lazy, opts: CoerceOptions, pos?: Pos): string | NixString {
   const x = force(v);
   if (typeof x === 'string' || x instanceof NixString) return x;
+  // `toString` of an integer, the commonest coercion after strings.
+  if (typeof x === 'number' && opts.coerceMore) return String(x);
   if (x instanceof NixPath) {
     if (opts.copyToStore) {
       const sp = storeHooks.copyPathToStore(x.path);

@@ -8,7 +8,7 @@
 import { Builtin, strict1 } from './registry';
 import { NixError, Pos } from '../eval/errors';
 import { Attrs, compareBytes, force, Lazy, Thunk, Value } from '../eval/value';
-import { unionSorted } from '../eval/sorted-names';
+import { holeyCopy, unionSorted } from '../eval/sorted-names';
 import { Apply2Batch, callFunction2, lazyApply2At } from '../eval/runtime';
 import { attrsArg, listArg, funArg, stringNoCtxArg } from './lists';
 
@@ -66,6 +66,7 @@ function removeAttrs(args: Lazy[], pos: Pos | undefined): Value {
 /**
  * The set is built in the array form: names are sorted once (stably, so that of equal names
  * the first occurrence wins, as in Nix), which also leaves `attrNames` and `//` nothing to do.
+ * Many names out of order make the map form instead (see hashedSet).
  */
 function listToAttrs(args: Lazy[], pos: Pos | undefined): Value {
   const xs = listArg(args[0], pos, 'while evaluating the argument passed to builtins.listToAttrs');
@@ -86,6 +87,7 @@ function listToAttrs(args: Lazy[], pos: Pos | undefined): Value {
     vals[i] = pair.get('value');
     if (sorted && i > 0 && !(names[i - 1] < name)) sorted = false;
   }
+  if (!sorted && n >= HASHED_LIST_TO_ATTRS) return hashedSet(names, vals, pos);
   let ks = names;
   let vs = vals;
   if (!sorted) {
@@ -96,19 +98,44 @@ function listToAttrs(args: Lazy[], pos: Pos | undefined): Value {
       const q = names[y];
       return p < q ? -1 : p > q ? 1 : 0;
     });
-    ks = [];
-    vs = [];
+    ks = new Array<string>(n);
+    vs = new Array<Lazy | undefined>(n);
+    let k = 0;
     for (let i = 0; i < n; i++) {
       const name = names[order[i]];
       // Equal names are adjacent, the first occurrence first: later ones are ignored.
-      if (i > 0 && name === ks[ks.length - 1]) continue;
-      ks.push(name);
-      vs.push(vals[order[i]]);
+      if (k > 0 && name === ks[k - 1]) continue;
+      ks[k] = name;
+      vs[k++] = vals[order[i]];
     }
+    ks.length = k;
+    vs.length = k;
   }
   // Nix reads every `name` before any `value`, so a missing `name` is reported first.
   for (let i = 0; i < vs.length; i++) if (vs[i] === undefined) throw missing('value', pos, 'in a {name=...; value=...;} pair');
   return Attrs.fromSorted(ks, vs as Lazy[]);
+}
+
+/**
+ * From this many names out of order, listToAttrs makes a hashed (map form) set: building it
+ * costs no sort, selecting by name costs no binary search over the names, and the names are
+ * sorted only if something asks for them in order.
+ */
+const HASHED_LIST_TO_ATTRS = 64;
+
+function hashedSet(names: string[], vals: (Lazy | undefined)[], pos: Pos | undefined): Attrs {
+  const m = new Map<string, Lazy>();
+  let missingValue = false;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
+    // Of equal names the first occurrence wins.
+    if (m.has(name)) continue;
+    const v = vals[i];
+    if (v === undefined) missingValue = true;
+    m.set(name, v as Lazy);
+  }
+  if (missingValue) throw missing('value', pos, 'in a {name=...; value=...;} pair');
+  return new Attrs(m);
 }
 
 function intersectAttrs(args: Lazy[], pos: Pos | undefined): Value {
@@ -195,20 +222,19 @@ interface ZipFew {
 }
 
 function applyZipFew(zip: ZipFew, j: number): Value {
-  const name = zip.names[j];
+  const names = zip.names;
+  const name = names[j];
   const sets = zip.sets;
-  // Gathered in a scratch array (nothing here runs Nix code), then copied at its exact size.
+  // Counted first, then gathered into an array of the exact size (sets never change).
   let count = 0;
-  for (let i = 0; i < sets.length; i++) {
-    const v = sets[i].get(name);
-    if (v !== undefined) zipScratch[count++] = v;
-  }
+  for (let i = 0; i < sets.length; i++) if (sets[i].getAt(name, names, j) !== undefined) count++;
   const values: Lazy[] = new Array(count);
-  for (let k = 0; k < count; k++) values[k] = zipScratch[k];
-  zipScratch.fill(null, 0, count);
+  for (let i = 0, k = 0; k < count; i++) {
+    const v = sets[i].getAt(name, names, j);
+    if (v !== undefined) values[k++] = v;
+  }
   return callFunction2(force(zip.f), name, values);
 }
-const zipScratch: Lazy[] = new Array(8).fill(null);
 
 /** Many sets: group by name in a hash map, then sort the names. */
 function zipMany(f: Lazy, sets: Attrs[]): Value {
@@ -220,7 +246,7 @@ function zipMany(f: Lazy, sets: Attrs[]): Value {
       else g.push(v);
     });
   }
-  const keys = [...groups.keys()].sort(compareBytes);
+  const keys = holeyCopy([...groups.keys()]).sort(compareBytes);
   const lists = keys.map((k) => groups.get(k)!);
   const batch: Apply2Batch = { f, a: keys, b: lists };
   const vals = new Array<Lazy>(keys.length);

@@ -104,8 +104,13 @@ function concatStringsSep([a, b]: Lazy[]): Value {
   // objects per element, all kept alive until the result is flattened.
   const parts = new Array<string>(list.length);
   for (let i = 0; i < list.length; i++) {
+    const x = force(list[i]);
+    if (typeof x === 'string') {
+      parts[i] = x;
+      continue;
+    }
     const e = argCoerce(
-      list[i],
+      x,
       'while evaluating one element of the list of strings to concat passed to builtins.concatStringsSep',
       true,
     );

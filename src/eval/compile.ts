@@ -35,6 +35,7 @@ import { eqValues, forceAttrs, forceStringNoCtx, lessThan, typeError } from './r
 import * as arith from '../builtins/arith';
 import { callFunction, callFunction2, callLambdaTraced, callPrimOp, callPrimOp1, callStrictPrimOp1 } from './call';
 import { concatStrings, add2, interpolate } from './concat';
+import { holeyCopy } from './sorted-names';
 
 /**
  * Attribute names written in the source are interned when compiled: V8 compares two
@@ -462,11 +463,11 @@ function sortedLayout(e: A.Attrs): { names: string[]; sorted: string[]; order: n
   const names = [...e.attrs.keys()];
   // The default sort compares UTF-16 code units, which for byte strings is compareBytes,
   // and runs without calling back into JavaScript (this runs for every set literal loaded).
-  const sorted = names.slice().sort();
+  const byName = names.slice().sort();
   const index = new Map<string, number>();
   for (let i = 0; i < names.length; i++) index.set(names[i], i);
-  const order = sorted.map((k) => index.get(k)!);
-  for (let i = 0; i < sorted.length; i++) sorted[i] = intern(sorted[i]);
+  const order = byName.map((k) => index.get(k)!);
+  const sorted = holeyCopy(byName.map((k) => intern(k)));
   const positions = sorted.map((k) => ({ src: e.src, start: e.attrs.get(k)!.start }));
   return { names, sorted, order, positions };
 }

@@ -198,6 +198,8 @@ export interface CoerceOptions {
 export function coerceToString(v: Lazy, opts: CoerceOptions, pos?: Pos): string | NixString {
   const x = force(v);
   if (typeof x === 'string' || x instanceof NixString) return x;
+  // `toString` of an integer, the commonest coercion after strings.
+  if (typeof x === 'number' && opts.coerceMore) return String(x);
   if (x instanceof NixPath) {
     if (opts.copyToStore) {
       const sp = storeHooks.copyPathToStore(x.path);
@@ -279,7 +281,13 @@ export function coerceToPath(v: Lazy, pos?: Pos): string {
 export function eqValues(a: Lazy, b: Lazy, pos?: Pos): boolean {
   const x = force(a);
   const y = force(b);
-  if (x === y && !isFunctionValue(x)) return true;
+  if (x === y) return typeof x !== 'object' || x === null || !isFunctionValue(x);
+  // Lists first: `xs == []` is the common comparison of structured values.
+  if (Array.isArray(x)) {
+    if (!Array.isArray(y) || x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i] && !eqValues(x[i], y[i], pos)) return false;
+    return true;
+  }
   if (isInt(x)) {
     if (isInt(y)) return BigInt(x) === BigInt(y);
     if (y instanceof NixFloat) return Number(x) === y.value;
@@ -298,11 +306,6 @@ export function eqValues(a: Lazy, b: Lazy, pos?: Pos): boolean {
   }
   if (x instanceof NixPath) return y instanceof NixPath && x.path === y.path;
   if (x === null || typeof x === 'boolean') return false;
-  if (Array.isArray(x)) {
-    if (!Array.isArray(y) || x.length !== y.length) return false;
-    for (let i = 0; i < x.length; i++) if (x[i] !== y[i] && !eqValues(x[i], y[i], pos)) return false;
-    return true;
-  }
   if (x instanceof Attrs) {
     if (!(y instanceof Attrs)) return false;
     // Derivations are compared by their output path.

@@ -4,6 +4,18 @@
  * value.ts, the builtins that combine sets, and the module system's option layouts.
  */
 
+/**
+ * A copy of `xs` made with `new Array(n)`. Name and value arrays are all made this way (V8's
+ * "holey" arrays) rather than by literals, spreads or `map` ("packed" ones): code that reads
+ * both kinds is optimized for the kinds it has seen, and meeting the other kind late, deep in
+ * a recursion, deoptimizes every activation on the stack.
+ */
+export function holeyCopy<T>(xs: readonly T[]): T[] {
+  const out = new Array<T>(xs.length);
+  for (let i = 0; i < xs.length; i++) out[i] = xs[i];
+  return out;
+}
+
 /** How many names two sorted lists share. */
 export function countCommon(a: string[], b: string[]): number {
   let common = 0;
@@ -24,6 +36,10 @@ export function countCommon(a: string[], b: string[]): number {
 export function unionSorted(a: string[], b: string[]): string[] {
   if (a === b || b.length === 0) return a;
   if (a.length === 0) return b;
+  // A few names against many (a name or two added to a big set): a search per name, not a
+  // walk through the big list.
+  if (a.length <= 4 && b.length >= 16 && containsAll(b, a)) return b;
+  if (b.length <= 4 && a.length >= 16 && containsAll(a, b)) return a;
   const common = countCommon(a, b);
   if (common === b.length) return a;
   if (common === a.length) return b;
@@ -52,4 +68,10 @@ export function indexOfSorted(names: string[], name: string): number {
     else hi = mid - 1;
   }
   return -1;
+}
+
+/** Whether every name of `few` is in the sorted list `names`. */
+function containsAll(names: string[], few: string[]): boolean {
+  for (let i = 0; i < few.length; i++) if (indexOfSorted(names, few[i]) < 0) return false;
+  return true;
 }

@@ -127,6 +127,16 @@ export class Attrs {
     return this.m!.get(name);
   }
 
+  /**
+   * `get(name)` where `name` is `names[i]`: a set whose key array is `names` itself (as a
+   * union of key arrays often is) has the value at `i`, without a search.
+   */
+  getAt(name: string, names: string[], i: number): Lazy | undefined {
+    const vs = this.vs;
+    if (vs !== undefined && this.ks === names) return vs[i];
+    return this.get(name);
+  }
+
   get(name: string): Lazy | undefined {
     if (this.vs !== undefined) {
       const i = this.indexOf(name);
@@ -139,7 +149,12 @@ export class Attrs {
   }
   /** The names, sorted bytewise (do not mutate). */
   keys(): string[] {
-    if (this.ks === undefined) this.ks = [...this.m!.keys()].sort(compareBytes);
+    if (this.ks === undefined) {
+      const ks = new Array<string>(this.m!.size);
+      let i = 0;
+      for (const k of this.m!.keys()) ks[i++] = k;
+      this.ks = ks.sort(compareBytes);
+    }
     return this.ks;
   }
   /** Calls `f` for every attribute, in no particular order (no sorting needed). */
@@ -165,13 +180,19 @@ export class Attrs {
     if (this.vs !== undefined) return this.ps;
     const pos = this.pos;
     if (pos === undefined) return undefined;
-    return this.keys().map((k) => pos.get(k));
+    const ks = this.keys();
+    const out = new Array<AttrPos | undefined>(ks.length);
+    for (let i = 0; i < ks.length; i++) out[i] = pos.get(ks[i]);
+    return out;
   }
   /** The values in key order. */
   values(): Lazy[] {
     if (this.vs !== undefined) return this.vs;
     const m = this.m!;
-    return this.keys().map((k) => m.get(k)!);
+    const ks = this.keys();
+    const out = new Array<Lazy>(ks.length);
+    for (let i = 0; i < ks.length; i++) out[i] = m.get(ks[i])!;
+    return out;
   }
   posOf(name: string): AttrPos | undefined {
     if (this.vs !== undefined) {
@@ -414,16 +435,16 @@ export class Thunk {
 
   force(): Value {
     const fn = this.fn;
-    if (fn === DONE) return this.a;
-    if (fn === FAILED) throw this.a;
-    if (fn === BLACKHOLE) {
-      // Compiled code carries its position (see compile.ts), which names the recursion.
-      const pos = typeof this.a === 'function' ? (this.a as { pos?: Pos }).pos : undefined;
-      throw new NixError('infinite-recursion', 'infinite recursion encountered', pos);
-    }
+    // Read on every path: a load that only some paths reach has no type feedback until
+    // they run, and optimized code then deoptimizes there, in every activation on a deep
+    // stack of forces (a chain of thunks forced for the first time).
+    const a = this.a;
+    if (fn === DONE) return a;
+    if (fn === FAILED) throw a;
+    if (fn === BLACKHOLE) throw infiniteRecursion(a);
     this.fn = BLACKHOLE;
     try {
-      const v = fn(this.a, this.b);
+      const v = fn(a, this.b);
       this.fn = DONE;
       this.a = v;
       this.b = undefined;
@@ -448,6 +469,13 @@ export class Thunk {
   get isBlackhole(): boolean {
     return this.fn === BLACKHOLE;
   }
+}
+
+/** The error for forcing a thunk that is being forced (`a` is its computation's first operand). */
+function infiniteRecursion(a: unknown): NixError {
+  // Compiled code carries its position (see compile.ts), which names the recursion.
+  const pos = typeof a === 'function' ? (a as { pos?: Pos }).pos : undefined;
+  return new NixError('infinite-recursion', 'infinite recursion encountered', pos);
 }
 
 export type Lazy = Value | Thunk;

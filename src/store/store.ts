@@ -25,6 +25,9 @@ export interface AddedPath {
   hash: Hash;
 }
 
+/** The references of a `.drv` without inputs (shared: reference lists are never modified). */
+const NO_REFERENCES: string[] = [];
+
 export class Store {
   readonly dir: StoreDir;
   readonly db: PathDatabase;
@@ -160,6 +163,7 @@ export class Store {
    * (see collectInputs in builtins/derivations.ts).
    */
   private drvReferences(drv: Derivation): string[] {
+    if (drv.inputDrvs.size === 0 && drv.inputSrcs.size === 0) return NO_REFERENCES;
     const known = this.referencesByInputs.get(drv.inputDrvs);
     if (known !== undefined && known.srcs === drv.inputSrcs) return known.refs;
     const refs = [...derivationReferences(drv)].sort();

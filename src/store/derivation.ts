@@ -125,6 +125,7 @@ export function unparseInputDrvs(inputDrvs: ReadonlyMap<string, ReadonlySet<stri
   return out.join(',');
 }
 
+/** unparseInputDrvs of input derivations shared by many derivations (see DerivationParts.inputDrvs). */
 const unparsedInputDrvs = new WeakMap<ReadonlyMap<string, ReadonlySet<string>>, string>();
 
 /**

@@ -158,10 +158,10 @@ export function checkBaseName(base: string): void {
   }
 }
 
-/** `type[:ref…][:self]`: references are stuffed into the fingerprint type, sorted. */
 /** The types of text paths by their references array (see makeTextPath). */
 const textTypes = new WeakMap<readonly string[], string>();
 
+/** `type[:ref…][:self]`: references are stuffed into the fingerprint type, sorted. */
 export function makeType(type: string, references: Iterable<string>, self: boolean): string {
   for (const r of [...references].sort()) type += ':' + r;
   if (self) type += ':self';

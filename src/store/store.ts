@@ -35,6 +35,7 @@ export class Store {
   /** References of paths added in this process (written or not). */
   private readonly known = new Map<string, string[]>();
   private readonly derivations = new Map<string, Derivation>();
+  /** The references of `.drv` files by their (shared) inputs (see drvReferences). */
   private readonly referencesByInputs = new WeakMap<ReadonlyMap<string, ReadonlySet<string>>, { srcs: ReadonlySet<string>; refs: string[] }>();
   /** Source paths already copied: filesystem path → store path. */
   private readonly sources = new Map<string, string>();

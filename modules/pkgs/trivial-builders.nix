@@ -9,6 +9,26 @@ let
   withMeta = drv: { meta ? { }, passthru ? { } }: drv // passthru // { inherit meta passthru; };
 
   defaultPath = pkgs.stdenv.initialPath;
+
+  # What every file with a checkPhase gets, made once: derivations are made by the
+  # thousand (a unit file and scripts per service).
+  checkPhaseEnv = {
+    shell = "${pkgs.bash}/bin/bash";
+    PATH = makeBinPath defaultPath;
+  };
+
+  # writeShellApplication's preamble and check, made once for the defaults.
+  defaultBashOptions = [ "errexit" "nounset" "pipefail" ];
+  shellApplicationPreamble = bashOptions: ''
+    #!${pkgs.runtimeShell}
+    ${concatMapStringsSep "\n" (option: "set -o ${option}") bashOptions}
+  '';
+  defaultShellApplicationPreamble = shellApplicationPreamble defaultBashOptions;
+  shellApplicationCheck = flags: ''
+    ${pkgs.stdenv.shellDryRun} "$target"
+    ${pkgs.shellcheckIfInstalled flags}
+  '';
+  defaultShellApplicationCheck = shellApplicationCheck "";
 in
 rec {
   writeTextFile =
@@ -23,22 +43,23 @@ rec {
     , preferLocalBuild ? true
     , derivationArgs ? { }
     }:
-    assert lib.assertMsg (destination != "" -> (lib.hasPrefix "/" destination && destination != "/"))
-      "destination must be an absolute path relative to the derivation's out path, got '${destination}' instead.
+    assert destination == "" || (lib.hasPrefix "/" destination && destination != "/")
+      || throw "destination must be an absolute path relative to the derivation's out path, got '${destination}' instead.
         Ensure that the path starts with a / and specifies at least the filename.";
-    withMeta
-      (derivation (derivationArgs // {
+    let
+      withCheck = checkPhase != "";
+      drv = derivation (derivationArgs // {
         inherit name text destination allowSubstitutes preferLocalBuild;
         executable = if executable then "1" else "";
         system = "builtin";
         builder = "builtin:write-text";
-        passAsFile = [ "text" ] ++ lib.optional (checkPhase != "") "checkPhase";
-      } // lib.optionalAttrs (checkPhase != "") {
-        inherit checkPhase;
-        shell = "${pkgs.bash}/bin/bash";
-        PATH = makeBinPath defaultPath;
-      }))
-      { meta = lib.optionalAttrs (executable && destination != "") { mainProgram = baseNameOf destination; } // meta; inherit passthru; };
+        passAsFile = if withCheck then [ "text" "checkPhase" ] else [ "text" ];
+      } // (if withCheck then checkPhaseEnv // { inherit checkPhase; } else { }));
+    in
+    withMeta drv {
+      meta = if executable && destination != "" then { mainProgram = baseNameOf destination; } // meta else meta;
+      inherit passthru;
+    };
 
   writeText = name: text: writeTextFile { inherit name text; };
 
@@ -96,20 +117,17 @@ rec {
     , checkPhase ? null
     , excludeShellChecks ? [ ]
     , extraShellCheckFlags ? [ ]
-    , bashOptions ? [ "errexit" "nounset" "pipefail" ]
+    , bashOptions ? defaultBashOptions
     , derivationArgs ? { }
     , inheritPath ? true
-    }:
+    }@args:
     writeTextFile {
       inherit name meta passthru derivationArgs;
       executable = true;
       destination = "/bin/${name}";
       allowSubstitutes = true;
       preferLocalBuild = false;
-      text = ''
-        #!${pkgs.runtimeShell}
-        ${concatMapStringsSep "\n" (option: "set -o ${option}") bashOptions}
-      ''
+      text = (if args ? bashOptions then shellApplicationPreamble bashOptions else defaultShellApplicationPreamble)
       + optionalString (runtimeEnv != null) (lib.concatStrings (lib.mapAttrsToList
         (n: v: ''
           ${lib.toShellVar n v}
@@ -125,12 +143,12 @@ rec {
         ${text}
       '';
       checkPhase =
-        if checkPhase == null then ''
-          ${pkgs.stdenv.shellDryRun} "$target"
-          ${shellcheckIfInstalled (concatStringsSep " " (extraShellCheckFlags
-            ++ lib.optional (excludeShellChecks != [ ]) "--exclude=${concatStringsSep "," excludeShellChecks}"))}
-        '' else checkPhase;
+        if checkPhase != null then checkPhase
+        else if excludeShellChecks == [ ] && extraShellCheckFlags == [ ] then defaultShellApplicationCheck
+        else shellApplicationCheck (concatStringsSep " " (extraShellCheckFlags
+          ++ lib.optional (excludeShellChecks != [ ]) "--exclude=${concatStringsSep "," excludeShellChecks}"));
     };
+
 
   runCommandWith = { name, derivationArgs ? { }, ... }: buildCommand:
     let

@@ -41,6 +41,12 @@ function select(set: Lazy, name: string, pos: Pos | undefined): Value {
   return force(v);
 }
 
+// The sets below are made in array form (sorted names, shared): `//` then merges sorted
+// arrays instead of copying maps, and derivations are made by the thousand.
+const OWN_NAMES = ['drvPath', 'outPath', 'outputName', 'type'];
+const EXTRA_NAMES = ['all', 'drvAttrs'];
+const OUT_NAMES = ['out'];
+
 export function derivation(arg: Lazy, pos: Pos | undefined): Value {
   const drvAttrs = forceAttrs(arg, pos);
   const strict = lazy(() => derivationStrict(drvAttrs, pos));
@@ -48,30 +54,27 @@ export function derivation(arg: Lazy, pos: Pos | undefined): Value {
   const outputNames = forceList(outputs, pos);
 
   let common: Thunk;
+  const drvPath = lazy(() => select(strict, 'drvPath', pos));
   const values: Thunk[] = outputNames.map((outputName) =>
     lazy(() => {
       const name = forceStringNoCtx(outputName, pos);
-      const own = new Map<string, Lazy>([
-        ['outPath', lazy(() => select(strict, name, pos))],
-        ['drvPath', lazy(() => select(strict, 'drvPath', pos))],
-        ['type', 'derivation'],
-        ['outputName', outputName],
-      ]);
-      return forceAttrs(common, pos).update(new Attrs(own));
+      const own = Attrs.fromSorted(OWN_NAMES, [drvPath, lazy(() => select(strict, name, pos)), outputName, 'derivation']);
+      return forceAttrs(common, pos).update(own);
     }),
   );
   common = lazy(() => {
     // listToAttrs: the first element with a given name wins.
-    const byName = new Map<string, Lazy>();
-    outputNames.forEach((o, i) => {
-      const n = forceStringNoCtx(o, pos);
-      if (!byName.has(n)) byName.set(n, values[i]);
-    });
-    const extra = new Map<string, Lazy>([
-      ['all', values],
-      ['drvAttrs', drvAttrs],
-    ]);
-    return drvAttrs.update(new Attrs(byName)).update(new Attrs(extra));
+    let byName: Attrs;
+    if (values.length === 1 && forceStringNoCtx(outputNames[0], pos) === 'out') byName = Attrs.fromSorted(OUT_NAMES, [values[0]]);
+    else {
+      const m = new Map<string, Lazy>();
+      outputNames.forEach((o, i) => {
+        const n = forceStringNoCtx(o, pos);
+        if (!m.has(n)) m.set(n, values[i]);
+      });
+      byName = new Attrs(m);
+    }
+    return drvAttrs.update(byName).update(Attrs.fromSorted(EXTRA_NAMES, [values, drvAttrs]));
   });
 
   if (values.length === 0) throw new NixError('eval', "'builtins.head' called on an empty list", pos);

@@ -212,8 +212,36 @@ function instantiate(drvName: string, attrs: Attrs, pos: Pos | undefined): Value
   return new Attrs(result);
 }
 
+/**
+ * The inputs of derivations made so far, by their string context (its elements in order).
+ * Derivations made by the same builder mostly have the same context (a shell, a PATH):
+ * they share one set of inputs (never modified once made), whose unparsed forms the store
+ * then makes once (see DerivationParts.inputDrvs).
+ */
+const inputsByContext = new Map<string, { inputDrvs: Map<string, Set<string>>; inputSrcs: Set<string> }>();
+let inputsStore: unknown;
+
 /** Adds the string context of the attributes to the derivation's inputs. */
 function collectInputs(drv: Derivation, ctx: Set<string>): void {
+  if (ctx.size === 0) return;
+  const store = getStore();
+  if (inputsStore !== store || inputsByContext.size >= 4096) {
+    inputsByContext.clear();
+    inputsStore = store;
+  }
+  let key = '';
+  for (const c of ctx) key += c + '\n';
+  const known = inputsByContext.get(key);
+  if (known !== undefined) {
+    drv.inputDrvs = known.inputDrvs;
+    drv.inputSrcs = known.inputSrcs;
+    return;
+  }
+  collectInputsOf(drv, ctx);
+  inputsByContext.set(key, { inputDrvs: drv.inputDrvs, inputSrcs: drv.inputSrcs });
+}
+
+function collectInputsOf(drv: Derivation, ctx: Set<string>): void {
   const store = getStore();
   const addDrv = (p: string, outs: Iterable<string>) => {
     let s = drv.inputDrvs.get(p);

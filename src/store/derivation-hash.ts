@@ -28,6 +28,8 @@ const ONLY_OUT: ReadonlySet<string> = new Set(['out']);
 
 export class DerivationHasher {
   private readonly cache = new Map<string, HashModulo>();
+  /** The unparsed input derivations keyed by hash modulo, by input derivations (see moduloInputDrvs). */
+  private readonly moduloByInputs = new WeakMap<ReadonlyMap<string, ReadonlySet<string>>, string>();
 
   constructor(
     readonly store: StoreDir,
@@ -69,14 +71,14 @@ export class DerivationHasher {
     if (textHash !== undefined && drv.inputDrvs.size === 0) return { kind: 'drv', hash: textHash };
     const inputs = this.moduloInputDrvs(drv, parts);
     if (inputs === null) return { kind: 'deferred' };
-    return { kind: 'drv', hash: hashString('sha256', parts.text(inputs, false)) };
+    return { kind: 'drv', hash: parts.hash(inputs, false) };
   }
 
   /** The hash with outputs masked, from which the derivation's own output paths follow. */
   hashMasked(drv: Derivation, parts = new DerivationParts(drv)): Hash | undefined {
     const inputs = this.moduloInputDrvs(drv, parts);
     if (inputs === null) return undefined;
-    return hashString('sha256', parts.text(inputs, true));
+    return parts.hash(inputs, true);
   }
 
   /**
@@ -85,6 +87,15 @@ export class DerivationHasher {
    */
   private moduloInputDrvs(drv: Derivation, parts: DerivationParts): string | null {
     if (parts.moduloInputDrvs !== undefined) return parts.moduloInputDrvs;
+    // Derivations with the same inputs share them (see collectInputs): made once.
+    const known = this.moduloByInputs.get(drv.inputDrvs);
+    if (known !== undefined) return (parts.moduloInputDrvs = known);
+    const m = this.makeModuloInputDrvs(drv);
+    if (m !== null) this.moduloByInputs.set(drv.inputDrvs, m);
+    return (parts.moduloInputDrvs = m);
+  }
+
+  private makeModuloInputDrvs(drv: Derivation): string | null {
     // Output name sets are shared with the input derivations (and ONLY_OUT) unless two
     // inputs have the same hash, when a merged copy is made: they are never modified.
     const out = new Map<string, ReadonlySet<string>>();
@@ -109,7 +120,7 @@ export class DerivationHasher {
         }
       }
     }
-    return (parts.moduloInputDrvs = deferred ? null : unparseInputDrvs(out));
+    return deferred ? null : unparseInputDrvs(out);
   }
 
   /**

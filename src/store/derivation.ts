@@ -15,7 +15,7 @@
  * deferred (path not yet computed: the masked form used for hashing), floating or impure
  * (path known only after the build; parsed for completeness).
  */
-import { Hash, hashString, parseHashAlgo, parseHashUnprefixed } from './hash';
+import { Hash, hashString, hashStrings, parseHashAlgo, parseHashUnprefixed } from './hash';
 import { ContentAddressMethod, methodPrefix, parseMethodAlgo } from './store-path';
 
 export type DerivationOutput =
@@ -82,6 +82,13 @@ function quote(s: string): string {
   return '"' + s.replace(NEEDS_ESCAPE, (c) => ESCAPES[c]) + '"';
 }
 
+/** Strings quoted and comma-separated (one flat string). */
+function joinQuoted(xs: Iterable<string>): string {
+  const out: string[] = [];
+  for (const x of xs) out.push(quote(x));
+  return out.join(',');
+}
+
 /** The keys of a map, sorted (bytewise: strings are byte strings). */
 function sortedKeys(m: ReadonlyMap<string, unknown>): string[] {
   const keys = [...m.keys()];
@@ -93,9 +100,7 @@ function sortedKeys(m: ReadonlyMap<string, unknown>): string[] {
 /** A sorted list of strings, quoted, without brackets. */
 function unparseStrings(s: ReadonlySet<string>): string {
   if (s.size === 1) for (const x of s) return quote(x);
-  let out = '';
-  for (const x of [...s].sort()) out += (out === '' ? '' : ',') + quote(x);
-  return out;
+  return joinQuoted([...s].sort());
 }
 
 function unparseOutput(o: DerivationOutput): string {
@@ -115,23 +120,20 @@ function unparseOutput(o: DerivationOutput): string {
 
 /** The input derivations list (without brackets): `("PATH",["OUT",…]),…`, sorted. */
 export function unparseInputDrvs(inputDrvs: ReadonlyMap<string, ReadonlySet<string>>): string {
-  let s = '';
-  for (const p of sortedKeys(inputDrvs)) {
-    s += (s === '' ? '(' : ',(') + quote(p) + ',[' + unparseStrings(inputDrvs.get(p)!) + '])';
-  }
-  return s;
+  const out: string[] = [];
+  for (const p of sortedKeys(inputDrvs)) out.push('(' + quote(p) + ',[' + unparseStrings(inputDrvs.get(p)!) + '])');
+  return out.join(',');
 }
 
-/** Two comma-separated lists joined, either possibly empty. */
-function joinLists(a: string, b: string): string {
-  return a === '' ? b : b === '' ? a : a + ',' + b;
-}
+/** unparseInputDrvs of input derivations shared by many derivations (see DerivationParts.inputDrvs). */
+const unparsedInputDrvs = new WeakMap<ReadonlyMap<string, ReadonlySet<string>>, string>();
 
 /**
  * A derivation's ATerm in parts, each string quoted once, for assembling the variants that
  * hashing needs (outputs masked; input derivations keyed by hash modulo) besides the `.drv`
  * text itself. Only the outputs and the env entries named after outputs may change between
  * them (output paths being filled in); everything else is fixed when the parts are made.
+ * The variants are hashed from the parts (see hashStrings), without being made as strings.
  */
 export class DerivationParts {
   /** `[SRCS],"SYSTEM","BUILDER",[ARGS]`, the same in every variant. */
@@ -152,15 +154,22 @@ export class DerivationParts {
 
   constructor(readonly drv: Derivation) {
     let srcs = '';
-    for (const p of [...drv.inputSrcs].sort()) srcs += (srcs === '' ? '' : ',') + quote(p);
+    if (drv.inputSrcs.size > 0) srcs = joinQuoted(drv.inputSrcs.size === 1 ? drv.inputSrcs : [...drv.inputSrcs].sort());
     let args = '';
-    for (const a of drv.args) args += (args === '' ? '' : ',') + quote(a);
+    if (drv.args.length > 0) args = joinQuoted(drv.args);
     this.middle = `[${srcs}],${quote(drv.system)},${quote(drv.builder)},[${args}]`;
   }
 
   /** The input derivations list as the `.drv` file has it. */
   inputDrvs(): string {
-    return (this.inputDrvsText ??= unparseInputDrvs(this.drv.inputDrvs));
+    if (this.inputDrvsText === undefined) {
+      // Derivations with the same inputs share them (see collectInputs): unparsed once.
+      const inputs = this.drv.inputDrvs;
+      let t = unparsedInputDrvs.get(inputs);
+      if (t === undefined) unparsedInputDrvs.set(inputs, (t = unparseInputDrvs(inputs)));
+      this.inputDrvsText = t;
+    }
+    return this.inputDrvsText;
   }
 
   /** Splits the env into runs around the outputs' entries. */
@@ -168,23 +177,24 @@ export class DerivationParts {
     const { env, outputs } = this.drv;
     this.runs = [];
     this.outputKeys = [];
-    let run = '';
+    // A run is joined from its pieces: one flat string, written out twice when hashing.
+    let run: string[] = [];
     for (const k of sortedKeys(env)) {
       if (outputs.has(k)) {
-        this.runs.push(run);
+        this.runs.push(run.join(','));
         this.outputKeys.push(k);
-        run = '';
-      } else run += (run === '' ? '(' : ',(') + quote(k) + ',' + quote(env.get(k)!) + ')';
+        run = [];
+      } else run.push('(' + quote(k) + ',' + quote(env.get(k)!) + ')');
     }
-    this.runs.push(run);
+    this.runs.push(run.join(','));
     this.envSize = env.size;
   }
 
   /**
-   * The ATerm with `inputDrvs` (an unparsed input derivations list) and, when
+   * The ATerm, in pieces, with `inputDrvs` (an unparsed input derivations list) and, when
    * `maskOutputs`, empty output paths and empty env entries for the outputs.
    */
-  text(inputDrvs: string, maskOutputs: boolean): string {
+  pieces(inputDrvs: string, maskOutputs: boolean): string[] {
     const drv = this.drv;
     // Filling in output paths may add env entries: then the env is split again.
     if (drv.env.size !== this.envSize) this.splitEnv();
@@ -193,13 +203,33 @@ export class DerivationParts {
       const o = maskOutputs ? '"","",""' : unparseOutput(drv.outputs.get(id)!);
       outputs += (outputs === '' ? '(' : ',(') + quote(id) + ',' + o + ')';
     }
-    let env = this.runs[0];
+    const out = ['Derive([', outputs, '],[', inputDrvs, '],', this.middle, ',['];
+    const runs = this.runs;
+    let empty = true;
+    const add = (s: string) => {
+      if (s === '') return;
+      if (!empty) out.push(',');
+      out.push(s);
+      empty = false;
+    };
+    add(runs[0]);
     for (let i = 0; i < this.outputKeys.length; i++) {
       const k = this.outputKeys[i];
-      env = joinLists(env, '(' + quote(k) + ',' + (maskOutputs ? '""' : quote(drv.env.get(k)!)) + ')');
-      env = joinLists(env, this.runs[i + 1]);
+      add('(' + quote(k) + ',' + (maskOutputs ? '""' : quote(drv.env.get(k)!)) + ')');
+      add(runs[i + 1]);
     }
-    return 'Derive([' + outputs + '],[' + inputDrvs + '],' + this.middle + ',[' + env + '])';
+    out.push('])');
+    return out;
+  }
+
+  /** The ATerm as a string (see pieces). */
+  text(inputDrvs: string, maskOutputs: boolean): string {
+    return this.pieces(inputDrvs, maskOutputs).join('');
+  }
+
+  /** The sha256 of the ATerm (see pieces), without making it. */
+  hash(inputDrvs: string, maskOutputs: boolean): Hash {
+    return hashStrings('sha256', this.pieces(inputDrvs, maskOutputs));
   }
 }
 

@@ -94,6 +94,21 @@ export function hashString(algo: HashAlgo, data: string | Uint8Array): Hash {
   return new Hash(algo, undefined, oneShotHash(algo, data, 'hex'));
 }
 
+/**
+ * Hashes the concatenation of byte strings without making it: each is written into the
+ * reused buffer in turn (a derivation's ATerm is hashed twice, in two variants, and only
+ * written out as one string when it goes to the store).
+ */
+export function hashStrings(algo: HashAlgo, parts: readonly string[]): Hash {
+  let off = 0;
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i];
+    if (off + p.length > scratch.length) return hashString(algo, parts.join(''));
+    off += scratch.write(p, off, 'latin1');
+  }
+  return new Hash(algo, undefined, oneShotHash(algo, scratch.subarray(0, off), 'hex'));
+}
+
 /** An incremental hasher (`HashSink`). */
 export class HashSink {
   private readonly h: NodeHash;

@@ -75,7 +75,11 @@ export class StoreDir {
 
   /** A text file with references (toFile, .drv files). */
   makeTextPath(name: string, hash: Hash, references: Iterable<string>): string {
-    return this.makeStorePath(makeType('text', references, false), hash, name);
+    // Derivations sharing their inputs share their references array: its type is made once.
+    if (!Array.isArray(references)) return this.makeStorePath(makeType('text', references, false), hash, name);
+    let type = textTypes.get(references);
+    if (type === undefined) textTypes.set(references, (type = makeType('text', references, false)));
+    return this.makeStorePath(type, hash, name);
   }
 
   /** A content-addressed path (builtins.path, fixed-output derivations, sources). */
@@ -153,6 +157,9 @@ export function checkBaseName(base: string): void {
     throw new BadStorePath(`path '${base}' is not a valid store path: ${(e as Error).message}`);
   }
 }
+
+/** The types of text paths by their references array (see makeTextPath). */
+const textTypes = new WeakMap<readonly string[], string>();
 
 /** `type[:ref…][:self]`: references are stuffed into the fingerprint type, sorted. */
 export function makeType(type: string, references: Iterable<string>, self: boolean): string {

@@ -25,6 +25,9 @@ export interface AddedPath {
   hash: Hash;
 }
 
+/** The references of a `.drv` without inputs (shared: reference lists are never modified). */
+const NO_REFERENCES: string[] = [];
+
 export class Store {
   readonly dir: StoreDir;
   readonly db: PathDatabase;
@@ -32,6 +35,8 @@ export class Store {
   /** References of paths added in this process (written or not). */
   private readonly known = new Map<string, string[]>();
   private readonly derivations = new Map<string, Derivation>();
+  /** The references of `.drv` files by their (shared) inputs (see drvReferences). */
+  private readonly referencesByInputs = new WeakMap<ReadonlyMap<string, ReadonlySet<string>>, { srcs: ReadonlySet<string>; refs: string[] }>();
   /** Source paths already copied: filesystem path → store path. */
   private readonly sources = new Map<string, string>();
 
@@ -85,11 +90,14 @@ export class Store {
     return this.addText(name, text, hashString('sha256', text), [...new Set(references)].sort());
   }
 
-  /** addTextToStore with the text's sha256 known and the references sorted. */
-  private addText(name: string, text: string, hash: Hash, refs: string[]): string {
+  /**
+   * addTextToStore with the text's sha256 known and the references sorted; the text may be
+   * a function making it (only called when the path is written).
+   */
+  private addText(name: string, text: string | (() => string), hash: Hash, refs: string[]): string {
     const p = this.dir.makeTextPath(name, hash, refs);
     if (!this.config.readOnly && !this.db.query(p)) {
-      const data = Buffer.from(text, 'latin1');
+      const data = Buffer.from(typeof text === 'string' ? text : text(), 'latin1');
       this.writeAtomically(p, (tmp) => {
         fs.writeFileSync(tmp, data, { mode: 0o444 });
       });
@@ -151,11 +159,24 @@ export class Store {
     return this.putDerivation(drv, new DerivationParts(drv)).path;
   }
 
+  /**
+   * The references of a `.drv` file, sorted; made once for derivations sharing their inputs
+   * (see collectInputs in builtins/derivations.ts).
+   */
+  private drvReferences(drv: Derivation): string[] {
+    if (drv.inputDrvs.size === 0 && drv.inputSrcs.size === 0) return NO_REFERENCES;
+    const known = this.referencesByInputs.get(drv.inputDrvs);
+    if (known !== undefined && known.srcs === drv.inputSrcs) return known.refs;
+    const refs = [...derivationReferences(drv)].sort();
+    this.referencesByInputs.set(drv.inputDrvs, { srcs: drv.inputSrcs, refs });
+    return refs;
+  }
+
   /** writeDerivation from the ATerm's parts; also gives the hash of the `.drv` text. */
   private putDerivation(drv: Derivation, parts: DerivationParts): { path: string; textHash: Hash } {
-    const aterm = parts.text(parts.inputDrvs(), false);
-    const textHash = hashString('sha256', aterm);
-    const p = this.addText(drv.name + DRV_EXTENSION, aterm, textHash, [...derivationReferences(drv)].sort());
+    const inputDrvs = parts.inputDrvs();
+    const textHash = parts.hash(inputDrvs, false);
+    const p = this.addText(drv.name + DRV_EXTENSION, () => parts.text(inputDrvs, false), textHash, this.drvReferences(drv));
     this.derivations.set(p, drv);
     return { path: p, textHash };
   }

@@ -25,6 +25,12 @@ let
   inherit (builtins) isInt stringLength toJSON;
 
   cfg = config.systemd;
+
+  # The parts of job scripts that are the same for all of them.
+  jobScriptPreamble = "#!${pkgs.runtimeShell}\nset -e\n\n";
+  strictJobScriptPreamble = "#!${pkgs.runtimeShell}\nset -o errexit\nset -o nounset\nset -o pipefail\n\n";
+  jobScriptDryRun = "${pkgs.stdenv.shellDryRun} \"$target\"";
+  strictJobScriptCheck = "${jobScriptDryRun}\n${pkgs.shellcheckIfInstalled ""}\n";
 in
 rec {
   shellEscape = s: replaceStrings [ "\\" ] [ "\\\\" ] s;
@@ -167,18 +173,17 @@ rec {
   makeJobScript = { name, text, enableStrictShellChecks }:
     let
       scriptName = replaceStrings [ "\\" "@" ] [ "-" "_" ] (shellEscape name);
-      dryRun = "${pkgs.stdenv.shellDryRun} \"$target\"";
       drv = pkgs.writeTextFile ({
         name = "unit-script-${scriptName}";
         executable = true;
         destination = "/bin/${scriptName}";
       } // (if !enableStrictShellChecks then {
-        text = "#!${pkgs.runtimeShell}\nset -e\n\n${text}\n\n";
-        checkPhase = dryRun;
+        text = "${jobScriptPreamble}${text}\n\n";
+        checkPhase = jobScriptDryRun;
         meta.mainProgram = scriptName;
       } else {
-        text = "#!${pkgs.runtimeShell}\nset -o errexit\nset -o nounset\nset -o pipefail\n\n${text}\n";
-        checkPhase = "${dryRun}\n${pkgs.shellcheckIfInstalled ""}\n";
+        text = "${strictJobScriptPreamble}${text}\n";
+        checkPhase = strictJobScriptCheck;
         allowSubstitutes = true;
         preferLocalBuild = false;
       }));

@@ -34,6 +34,58 @@ let
 
   # A script option and the [Service] key it fills.
   scriptOption = description: mkOption { type = types.lines; default = ""; inherit description; };
+
+  # The options of services, declared once for all of them (serviceOptions is a function
+  # of each service's name and config: declaring them inside it would make them anew for
+  # every service).
+  serviceOptionDecls = {
+    environment = mkOption {
+      default = { };
+      type = with types; attrsOf (nullOr (oneOf [ str path package ]));
+      example = { PATH = "/foo/bar/bin"; LANG = "nl_NL.UTF-8"; };
+      description = "Environment variables of the service's processes (`Environment=`); null leaves one out.";
+    };
+    path = mkOption {
+      default = [ ];
+      type = with types; listOf (oneOf [ package str ]);
+      description = "Packages whose `bin` and `sbin` directories make up the service's PATH.";
+    };
+    serviceConfig = mkOption {
+      default = { };
+      example = { RestartSec = 5; };
+      type = types.addCheck (types.attrsOf unitOption) checkService;
+      description = ''
+        Keys of the `[Service]` section; see {manpage}`systemd.service(5)`. `Type` and
+        `Restart` are checked against the values systemd knows.
+      '';
+    };
+    enableStrictShellChecks = mkOption {
+      type = types.bool;
+      defaultText = lib.literalExpression "config.systemd.enableStrictShellChecks";
+      description = ''
+        Whether the service's generated scripts use a strict bash preamble (errexit,
+        nounset, pipefail) and are checked with shellcheck (when the host has it).
+      '';
+    };
+    script = scriptOption "Shell commands run as the service's main process (`ExecStart=`).";
+    scriptArgs = mkOption {
+      type = types.str;
+      default = "";
+      example = "%i";
+      description = "Arguments of the main process script; systemd expands specifiers (`%i`) in them.";
+    };
+    preStart = scriptOption "Shell commands run before the main process (`ExecStartPre=`).";
+    postStart = scriptOption "Shell commands run after the main process has started (`ExecStartPost=`).";
+    reload = scriptOption "Shell commands reloading the service (`ExecReload=`).";
+    preStop = scriptOption "Shell commands stopping the service (`ExecStop=`).";
+    postStop = scriptOption "Shell commands run after the main process has exited (`ExecStopPost=`).";
+    jobScripts = mkOption {
+      type = with types; coercedTo path lib.singleton (listOf path);
+      internal = true;
+      default = [ ];
+      description = "The generated scripts of the unit.";
+    };
+  };
 in
 rec {
   inherit unitOption;
@@ -142,54 +194,7 @@ rec {
   stage1CommonUnitOptions = commonUnitOptions;
 
   serviceOptions = { name, config, ... }: {
-    options = {
-      environment = mkOption {
-        default = { };
-        type = with types; attrsOf (nullOr (oneOf [ str path package ]));
-        example = { PATH = "/foo/bar/bin"; LANG = "nl_NL.UTF-8"; };
-        description = "Environment variables of the service's processes (`Environment=`); null leaves one out.";
-      };
-      path = mkOption {
-        default = [ ];
-        type = with types; listOf (oneOf [ package str ]);
-        description = "Packages whose `bin` and `sbin` directories make up the service's PATH.";
-      };
-      serviceConfig = mkOption {
-        default = { };
-        example = { RestartSec = 5; };
-        type = types.addCheck (types.attrsOf unitOption) checkService;
-        description = ''
-          Keys of the `[Service]` section; see {manpage}`systemd.service(5)`. `Type` and
-          `Restart` are checked against the values systemd knows.
-        '';
-      };
-      enableStrictShellChecks = mkOption {
-        type = types.bool;
-        defaultText = lib.literalExpression "config.systemd.enableStrictShellChecks";
-        description = ''
-          Whether the service's generated scripts use a strict bash preamble (errexit,
-          nounset, pipefail) and are checked with shellcheck (when the host has it).
-        '';
-      };
-      script = scriptOption "Shell commands run as the service's main process (`ExecStart=`).";
-      scriptArgs = mkOption {
-        type = types.str;
-        default = "";
-        example = "%i";
-        description = "Arguments of the main process script; systemd expands specifiers (`%i`) in them.";
-      };
-      preStart = scriptOption "Shell commands run before the main process (`ExecStartPre=`).";
-      postStart = scriptOption "Shell commands run after the main process has started (`ExecStartPost=`).";
-      reload = scriptOption "Shell commands reloading the service (`ExecReload=`).";
-      preStop = scriptOption "Shell commands stopping the service (`ExecStop=`).";
-      postStop = scriptOption "Shell commands run after the main process has exited (`ExecStopPost=`).";
-      jobScripts = mkOption {
-        type = with types; coercedTo path lib.singleton (listOf path);
-        internal = true;
-        default = [ ];
-        description = "The generated scripts of the unit.";
-      };
-    };
+    options = serviceOptionDecls;
 
     config =
       let

@@ -232,261 +232,260 @@ let
 
   # ---------------------------------------------------------------------------------------
 
-  containerOptions = { ... }: {
-    options = {
-      image = mkOption {
-        type = types.str;
-        example = "library/hello-world";
-        description = "The OCI image the container runs.";
-      };
+  # The options of a container, declared once for all containers.
+  containerOptions.options = {
+    image = mkOption {
+      type = types.str;
+      example = "library/hello-world";
+      description = "The OCI image the container runs.";
+    };
 
-      imageFile = mkOption {
-        type = types.nullOr types.package;
-        default = null;
-        example = literalExpression "pkgs.dockerTools.buildImage { … }";
-        description = ''
-          An image archive loaded before the container starts, so the image does not come
-          from a registry. `image` must name the image (and tag) in the archive; if it
-          does not, the image is pulled as usual.
-        '';
-      };
+    imageFile = mkOption {
+      type = types.nullOr types.package;
+      default = null;
+      example = literalExpression "pkgs.dockerTools.buildImage { … }";
+      description = ''
+        An image archive loaded before the container starts, so the image does not come
+        from a registry. `image` must name the image (and tag) in the archive; if it
+        does not, the image is pulled as usual.
+      '';
+    };
 
-      imageStream = mkOption {
-        type = types.nullOr types.package;
-        default = null;
-        example = literalExpression "pkgs.dockerTools.streamLayeredImage { … }";
-        description = ''
-          A script writing an image archive to its standard output (as made by
-          `pkgs.dockerTools.streamLayeredImage`), loaded before the container starts: the
-          archive itself never needs to be stored. Exclusive with `imageFile`.
-        '';
-      };
+    imageStream = mkOption {
+      type = types.nullOr types.package;
+      default = null;
+      example = literalExpression "pkgs.dockerTools.streamLayeredImage { … }";
+      description = ''
+        A script writing an image archive to its standard output (as made by
+        `pkgs.dockerTools.streamLayeredImage`), loaded before the container starts: the
+        archive itself never needs to be stored. Exclusive with `imageFile`.
+      '';
+    };
 
 
-      login = {
-        username = mkOption {
-          type = types.nullOr types.str;
-          default = null;
-          description = "The user name to log in to `registry` with.";
-        };
-        passwordFile = mkOption {
-          type = types.nullOr types.str;
-          default = null;
-          example = "/etc/nixos/dockerhub-password.txt";
-          description = "A file holding the password to log in to `registry` with (read when the service starts).";
-        };
-        registry = mkOption {
-          type = types.nullOr types.str;
-          default = null;
-          example = "https://docker.pkg.github.com";
-          description = "The registry to log in to before the container starts; login happens only when all three login options are set.";
-        };
-      };
-
-      cmd = mkOption {
-        type = types.listOf types.str;
-        default = [ ];
-        example = [ "--port=9000" ];
-        description = "Arguments given to the image's entrypoint.";
-      };
-
-      labels = mkOption {
-        type = types.attrsOf types.str;
-        default = { };
-        example = { "traefik.https.routers.example.rule" = "Host(`example.container`)"; };
-        description = "Labels attached to the container.";
-      };
-
-      entrypoint = mkOption {
+    login = {
+      username = mkOption {
         type = types.nullOr types.str;
         default = null;
-        example = "/bin/my-app";
-        description = "The program to run instead of the image's entrypoint.";
+        description = "The user name to log in to `registry` with.";
       };
-
-      environment = mkOption {
-        type = types.attrsOf types.str;
-        default = { };
-        example = { DATABASE_HOST = "db.example.com"; DATABASE_PORT = "3306"; };
-        description = "Environment variables of the container.";
+      passwordFile = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        example = "/etc/nixos/dockerhub-password.txt";
+        description = "A file holding the password to log in to `registry` with (read when the service starts).";
       };
-
-      environmentFiles = mkOption {
-        type = types.listOf types.path;
-        default = [ ];
-        example = literalExpression "[ /run/secrets/app.env ]";
-        description = "Files of environment variables (`--env-file`) for the container.";
+      registry = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        example = "https://docker.pkg.github.com";
+        description = "The registry to log in to before the container starts; login happens only when all three login options are set.";
       };
+    };
 
-      log-driver = mkOption {
-        type = types.str;
-        default = "journald";
-        description = ''
-          The container's logging driver. With `journald` (the default) its output is
-          part of the service's journal. See the logging documentation of docker or podman
-          (docker-run(1)) for the others.
-        '';
-      };
+    cmd = mkOption {
+      type = types.listOf types.str;
+      default = [ ];
+      example = [ "--port=9000" ];
+      description = "Arguments given to the image's entrypoint.";
+    };
 
-      ports = mkOption {
-        type = types.listOf portType;
-        default = [ ];
-        example = [ "127.0.0.1:8080:9000" ];
-        description = ''
-          Ports published from the container on the host, each
-          `[IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]`: `IP:HOST_PORT:CONTAINER_PORT`,
-          `IP::CONTAINER_PORT`, `HOST_PORT:CONTAINER_PORT` or `CONTAINER_PORT`, with an
-          IPv6 address in brackets (`[::1]:8080:80`) and PROTOCOL one of tcp, udp, sctp.
-          Ports can be ranges (`8000-8010:8000-8010`); a host range may map to a single
-          container port, and two ranges must have the same length.
+    labels = mkOption {
+      type = types.attrsOf types.str;
+      default = { };
+      example = { "traefik.https.routers.example.rule" = "Host(`example.container`)"; };
+      description = "Labels attached to the container.";
+    };
 
-          Published ports bypass the host's firewall: publish on 127.0.0.1 what should not
-          be reachable from the network. Malformed entries are evaluation errors.
-        '';
-      };
+    entrypoint = mkOption {
+      type = types.nullOr types.str;
+      default = null;
+      example = "/bin/my-app";
+      description = "The program to run instead of the image's entrypoint.";
+    };
 
+    environment = mkOption {
+      type = types.attrsOf types.str;
+      default = { };
+      example = { DATABASE_HOST = "db.example.com"; DATABASE_PORT = "3306"; };
+      description = "Environment variables of the container.";
+    };
+
+    environmentFiles = mkOption {
+      type = types.listOf types.path;
+      default = [ ];
+      example = literalExpression "[ /run/secrets/app.env ]";
+      description = "Files of environment variables (`--env-file`) for the container.";
+    };
+
+    log-driver = mkOption {
+      type = types.str;
+      default = "journald";
+      description = ''
+        The container's logging driver. With `journald` (the default) its output is
+        part of the service's journal. See the logging documentation of docker or podman
+        (docker-run(1)) for the others.
+      '';
+    };
+
+    ports = mkOption {
+      type = types.listOf portType;
+      default = [ ];
+      example = [ "127.0.0.1:8080:9000" ];
+      description = ''
+        Ports published from the container on the host, each
+        `[IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]`: `IP:HOST_PORT:CONTAINER_PORT`,
+        `IP::CONTAINER_PORT`, `HOST_PORT:CONTAINER_PORT` or `CONTAINER_PORT`, with an
+        IPv6 address in brackets (`[::1]:8080:80`) and PROTOCOL one of tcp, udp, sctp.
+        Ports can be ranges (`8000-8010:8000-8010`); a host range may map to a single
+        container port, and two ranges must have the same length.
+
+        Published ports bypass the host's firewall: publish on 127.0.0.1 what should not
+        be reachable from the network. Malformed entries are evaluation errors.
+      '';
+    };
+
+    user = mkOption {
+      type = types.nullOr types.str;
+      default = null;
+      example = "nobody:nogroup";
+      description = "The user (name or uid, optionally `:group`) the container's process runs as, instead of the image's.";
+    };
+
+    volumes = mkOption {
+      type = types.listOf volumeType;
+      default = [ ];
+      example = [ "volume_name:/path/inside/container" "/path/on/host:/path/inside/container:ro" ];
+      description = ''
+        Volumes mounted into the container, each `SOURCE:CONTAINER_PATH[:OPTIONS]`: SOURCE
+        an absolute host path (store paths included) or a volume name, CONTAINER_PATH
+        absolute, OPTIONS a comma-separated list (ro, rw, z, Z, O, U, [no]copy, [no]dev,
+        [no]exec, [no]suid, [r]bind, mount propagation, idmap, …). A lone absolute path
+        is an anonymous volume. Malformed entries are evaluation errors.
+      '';
+    };
+
+    workdir = mkOption {
+      type = types.nullOr types.str;
+      default = null;
+      example = "/var/lib/hello_world";
+      description = "The working directory of the container's process, instead of the image's.";
+    };
+
+    dependsOn = mkOption {
+      type = types.listOf types.str;
+      default = [ ];
+      example = literalExpression ''
+        {
+          db = { image = "postgres"; };
+          app = { image = "app"; dependsOn = [ "db" ]; };
+        }
+      '';
+      description = ''
+        Other containers (names under `virtualisation.oci-containers.containers`) this
+        one needs: their services are added to this service's `after` and `requires`.
+      '';
+    };
+
+    hostname = mkOption {
+      type = types.nullOr types.str;
+      default = null;
+      example = "hello-world";
+      description = "The container's host name.";
+    };
+
+    preRunExtraOptions = mkOption {
+      type = types.listOf types.str;
+      default = [ ];
+      example = [ "--runtime" "runsc" ];
+      description = "Extra arguments for {command}`${defaultBackend}`, before `run`.";
+    };
+
+    extraOptions = mkOption {
+      type = types.listOf types.str;
+      default = [ ];
+      example = [ "--network=host" ];
+      description = "Extra arguments for {command}`${defaultBackend} run`, before the image.";
+    };
+
+    autoStart = mkOption {
+      type = types.bool;
+      default = true;
+      description = "Whether the container starts at boot (the service is wanted by multi-user.target); if not, start its service when needed.";
+    };
+
+    autoRemoveOnStop = mkOption {
+      type = types.bool;
+      default = true;
+      description = "Whether the container is removed when it stops (`--rm`).";
+    };
+
+    networks = mkOption {
+      type = types.listOf types.str;
+      default = [ ];
+      example = [ "backend" "frontend" ];
+      description = "Networks the container is attached to (`--network=`, each once).";
+    };
+
+    pull = mkOption {
+      type = types.nullOr (types.enum [ "always" "missing" "never" "newer" ]);
+      default = null;
+      example = "newer";
+      description = "When to pull the image (`--pull=`); null leaves it to the backend (which pulls missing images).";
+    };
+
+    capabilities = mkOption {
+      type = types.attrsOf (types.nullOr types.bool);
+      default = { };
+      example = { SYS_ADMIN = true; NET_RAW = false; };
+      description = "Capabilities added to (true, `--cap-add=`) or dropped from (false, `--cap-drop=`) the container; null keeps the backend's default.";
+    };
+
+    devices = mkOption {
+      type = types.listOf types.str;
+      default = [ ];
+      example = [ "/dev/dri:/dev/dri" ];
+      description = "Host devices made available in the container (`--device=`).";
+    };
+
+    privileged = mkOption {
+      type = types.bool;
+      default = false;
+      description = "Whether the container runs with extended privileges (`--privileged`).";
+    };
+
+    # Podman-only settings, as NixOS's `podman` submodule has them; plain nested options
+    # here (a submodule per container costs a module evaluation each). With the docker
+    # backend they must keep their defaults (an assertion says so).
+    podman = {
       user = mkOption {
-        type = types.nullOr types.str;
-        default = null;
-        example = "nobody:nogroup";
-        description = "The user (name or uid, optionally `:group`) the container's process runs as, instead of the image's.";
-      };
-
-      volumes = mkOption {
-        type = types.listOf volumeType;
-        default = [ ];
-        example = [ "volume_name:/path/inside/container" "/path/on/host:/path/inside/container:ro" ];
+        type = types.str;
+        default = "root";
+        example = "alice";
         description = ''
-          Volumes mounted into the container, each `SOURCE:CONTAINER_PATH[:OPTIONS]`: SOURCE
-          an absolute host path (store paths included) or a volume name, CONTAINER_PATH
-          absolute, OPTIONS a comma-separated list (ro, rw, z, Z, O, U, [no]copy, [no]dev,
-          [no]exec, [no]suid, [r]bind, mount propagation, idmap, …). A lone absolute path
-          is an anonymous volume. Malformed entries are evaluation errors.
+          The user that runs podman for this container (podman backend only). Anything
+          but `root` makes the container rootless: the service runs as this user
+          (`User=`), with its cgroup delegated to it (`Delegate=`, `--cgroups=split`)
+          and its container id file in the service's runtime directory
+          (`/run/podman-<name>/ctr-id`). The user needs subordinate uid/gid ranges
+          (/etc/subuid, /etc/subgid).
         '';
       };
-
-      workdir = mkOption {
+      group = mkOption {
         type = types.nullOr types.str;
         default = null;
-        example = "/var/lib/hello_world";
-        description = "The working directory of the container's process, instead of the image's.";
+        example = "containers";
+        description = "The group a rootless container's service runs as (`Group=`); null means the user's primary group.";
       };
-
-      dependsOn = mkOption {
-        type = types.listOf types.str;
-        default = [ ];
-        example = literalExpression ''
-          {
-            db = { image = "postgres"; };
-            app = { image = "app"; dependsOn = [ "db" ]; };
-          }
-        '';
+      sdnotify = mkOption {
+        type = types.enum [ "conmon" "healthy" "container" ];
+        default = "conmon";
         description = ''
-          Other containers (names under `virtualisation.oci-containers.containers`) this
-          one needs: their services are added to this service's `after` and `requires`.
+          How podman tells systemd that the service is ready (`--sdnotify=`, podman
+          backend only): `conmon` when the container has started, `healthy` when its
+          health check first passes, `container` when the program in the container says
+          so through `NOTIFY_SOCKET`.
         '';
-      };
-
-      hostname = mkOption {
-        type = types.nullOr types.str;
-        default = null;
-        example = "hello-world";
-        description = "The container's host name.";
-      };
-
-      preRunExtraOptions = mkOption {
-        type = types.listOf types.str;
-        default = [ ];
-        example = [ "--runtime" "runsc" ];
-        description = "Extra arguments for {command}`${defaultBackend}`, before `run`.";
-      };
-
-      extraOptions = mkOption {
-        type = types.listOf types.str;
-        default = [ ];
-        example = [ "--network=host" ];
-        description = "Extra arguments for {command}`${defaultBackend} run`, before the image.";
-      };
-
-      autoStart = mkOption {
-        type = types.bool;
-        default = true;
-        description = "Whether the container starts at boot (the service is wanted by multi-user.target); if not, start its service when needed.";
-      };
-
-      autoRemoveOnStop = mkOption {
-        type = types.bool;
-        default = true;
-        description = "Whether the container is removed when it stops (`--rm`).";
-      };
-
-      networks = mkOption {
-        type = types.listOf types.str;
-        default = [ ];
-        example = [ "backend" "frontend" ];
-        description = "Networks the container is attached to (`--network=`, each once).";
-      };
-
-      pull = mkOption {
-        type = types.nullOr (types.enum [ "always" "missing" "never" "newer" ]);
-        default = null;
-        example = "newer";
-        description = "When to pull the image (`--pull=`); null leaves it to the backend (which pulls missing images).";
-      };
-
-      capabilities = mkOption {
-        type = types.attrsOf (types.nullOr types.bool);
-        default = { };
-        example = { SYS_ADMIN = true; NET_RAW = false; };
-        description = "Capabilities added to (true, `--cap-add=`) or dropped from (false, `--cap-drop=`) the container; null keeps the backend's default.";
-      };
-
-      devices = mkOption {
-        type = types.listOf types.str;
-        default = [ ];
-        example = [ "/dev/dri:/dev/dri" ];
-        description = "Host devices made available in the container (`--device=`).";
-      };
-
-      privileged = mkOption {
-        type = types.bool;
-        default = false;
-        description = "Whether the container runs with extended privileges (`--privileged`).";
-      };
-
-      # Podman-only settings, as NixOS's `podman` submodule has them; plain nested options
-      # here (a submodule per container costs a module evaluation each). With the docker
-      # backend they must keep their defaults (an assertion says so).
-      podman = {
-        user = mkOption {
-          type = types.str;
-          default = "root";
-          example = "alice";
-          description = ''
-            The user that runs podman for this container (podman backend only). Anything
-            but `root` makes the container rootless: the service runs as this user
-            (`User=`), with its cgroup delegated to it (`Delegate=`, `--cgroups=split`)
-            and its container id file in the service's runtime directory
-            (`/run/podman-<name>/ctr-id`). The user needs subordinate uid/gid ranges
-            (/etc/subuid, /etc/subgid).
-          '';
-        };
-        group = mkOption {
-          type = types.nullOr types.str;
-          default = null;
-          example = "containers";
-          description = "The group a rootless container's service runs as (`Group=`); null means the user's primary group.";
-        };
-        sdnotify = mkOption {
-          type = types.enum [ "conmon" "healthy" "container" ];
-          default = "conmon";
-          description = ''
-            How podman tells systemd that the service is ready (`--sdnotify=`, podman
-            backend only): `conmon` when the container has started, `healthy` when its
-            health check first passes, `container` when the program in the container says
-            so through `NOTIFY_SOCKET`.
-          '';
-        };
       };
     };
   };

@@ -316,6 +316,26 @@ function disabledKey(ctx: CollectContext, file: string, d: Lazy): string {
   );
 }
 
+/** nixpkgs' `graph` of the top-level modules `nodes` (lib's internal ones left out). */
+function graphOf(nodes: Node[], disabled: Set<string> | undefined): Value {
+  const toGraph = (n: Node): Value =>
+    new Attrs(
+      new Map<string, Lazy>([
+        ['disabled', disabled !== undefined && disabled.has(n.key)],
+        ['file', n.module.file],
+        ['imports', new Thunk(() => n.children.map(toGraph), undefined)],
+        ['key', n.key],
+      ]),
+    );
+  return nodes.filter((n) => !isInternalKey(n.key)).map(toGraph);
+}
+
+/** `:anon-<i + 1>`, the keys of anonymous top-level modules. */
+const rootKeys: string[] = [];
+function rootKey(i: number): string {
+  return rootKeys[i] ?? (rootKeys[i] = `:anon-${i + 1}`);
+}
+
 /** Collects the modules of an evaluation, in the order nixpkgs' collectModules gives. */
 export function collectModules(ctx: CollectContext, roots: Lazy[], rootFile: string): Module[] {
   return collectModulesWithGraph(ctx, roots, rootFile).modules;
@@ -334,7 +354,7 @@ export function collectModulesWithGraph(
   shared?: Lazy[],
 ): { modules: Module[]; graph: Lazy } {
   let nodes: Node[];
-  if (shared === undefined || shared.length === 0) nodes = roots.map((m, i) => loadNode(ctx, m, rootFile, `:anon-${i + 1}`));
+  if (shared === undefined || shared.length === 0) nodes = roots.map((m, i) => loadNode(ctx, m, rootFile, rootKey(i)));
   else {
     // The first roots are `shared` (see sharedCache).
     let c = sharedCache.get(shared);
@@ -351,39 +371,37 @@ export function collectModulesWithGraph(
         nodes[i] = hit;
         continue;
       }
-      const n = loadNode(ctx, roots[i], rootFile, `:anon-${i + 1}`);
+      const n = loadNode(ctx, roots[i], rootFile, rootKey(i));
       if (i < cached.length && roots[i] === shared[i] && n.isStatic) cached[i] = n;
       nodes[i] = n;
     }
   }
-  const disabled = new Set<string>();
+  let disabled: Set<string> | undefined;
   const walk = (n: Node) => {
     if (!n.hasDisabled) return;
-    for (const d of n.disabled) disabled.add(disabledKey(ctx, d.file, d.item));
+    for (const d of n.disabled) (disabled ??= new Set()).add(disabledKey(ctx, d.file, d.item));
     for (const c of n.children) walk(c);
   };
   for (const n of nodes) walk(n);
   const out: Module[] = [];
-  // Breadth first, each key once (genericClosure).
-  const seen = new Set<string>();
+  // Breadth first, each key once (genericClosure). Few modules (a submodule instance):
+  // the keys seen are looked up in a list.
   const queue: Node[] = [];
-  for (const n of nodes) if (disabled.size === 0 || !disabled.has(n.key)) queue.push(n);
+  for (const n of nodes) if (disabled === undefined || !disabled.has(n.key)) queue.push(n);
+  const seenList: string[] | undefined = queue.length <= 16 ? [] : undefined;
+  const seen = seenList === undefined ? new Set<string>() : undefined;
   for (let i = 0; i < queue.length; i++) {
     const n = queue[i];
-    if (seen.has(n.key)) continue;
-    seen.add(n.key);
+    if (seenList !== undefined) {
+      if (seenList.includes(n.key)) continue;
+      seenList.push(n.key);
+    } else {
+      if (seen!.has(n.key)) continue;
+      seen!.add(n.key);
+    }
     out.push(n.module);
-    for (const c of n.children) if (disabled.size === 0 || !disabled.has(c.key)) queue.push(c);
+    for (const c of n.children) if (disabled === undefined || !disabled.has(c.key)) queue.push(c);
   }
-  const toGraph = (n: Node): Value =>
-    new Attrs(
-      new Map<string, Lazy>([
-        ['disabled', disabled.has(n.key)],
-        ['file', n.module.file],
-        ['imports', new Thunk(() => n.children.map(toGraph), undefined)],
-        ['key', n.key],
-      ]),
-    );
-  const graph = new Thunk(() => nodes.filter((n) => !isInternalKey(n.key)).map(toGraph), undefined);
+  const graph = new Thunk(graphOf, nodes, disabled);
   return { modules: out, graph };
 }

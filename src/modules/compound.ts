@@ -158,7 +158,8 @@ function valueMetaOf(c: CompoundMerge): Value {
   return c.defsOk() !== null ? c.valueMeta() : c.fromFallback('valueMeta');
 }
 function elemValueOf(c: CompoundMerge, i: number): Value {
-  return force(c.elem(i).value);
+  // This thunk is the element's only value thunk.
+  return c.elem(i).forceValue();
 }
 function elemMetaOf(c: CompoundMerge, i: number): Value {
   const v2 = c.elem(i).v2();

@@ -41,12 +41,14 @@ interface DeclRef {
   pos: AttrPos | undefined;
 }
 
-/** What a declared name turned out to be: an option, or a sub-tree of options. */
-interface Resolved {
-  option: OptionNode | undefined;
-  subDecls: Decl[] | undefined;
-  child: Level | undefined;
+/** A declared name that is a sub-tree of options: its declarations, and its level once made. */
+class SubTree {
+  child: Level | undefined = undefined;
+  constructor(readonly subDecls: Decl[]) {}
 }
+
+/** What a declared name turned out to be: an option, or a sub-tree of options. */
+type Resolved = OptionNode | SubTree;
 
 /**
  * The names without one of them, per names array: the configs of a submodule type's
@@ -82,6 +84,7 @@ function withoutAttr(a: Attrs, name: string): Attrs {
 }
 
 const EMPTY_NAMES: string[] = [];
+const NO_DEFS: Def[] = [];
 
 /** Which declarations declare each name of a level (the same for the same declarations' names). */
 interface Layout {
@@ -131,13 +134,14 @@ function layoutOf(kss: string[][]): Layout {
 /** Forces the option of the name at index `i` of a level (a thunk of `options`). */
 function levelOption(l: Level, i: number): Value {
   const x = l.resolve(i);
-  return x.option !== undefined ? x.option.attrs() : l.child(i, x).options;
+  return x instanceof OptionNode ? x.attrs() : l.child(i, x).options;
 }
 
 /** Forces the value of the name at index `i` of a level (a thunk of `config`). */
 function levelConfig(l: Level, i: number): Value {
   const x = l.resolve(i);
-  return x.option !== undefined ? x.option.value().force() : l.child(i, x).config;
+  // An option's value is this thunk (see optionNode).
+  return x instanceof OptionNode ? x.computeValue() : l.child(i, x).config;
 }
 
 /**
@@ -157,7 +161,11 @@ class Level implements DefsSource {
   private readonly resolved: (Resolved | undefined)[];
   private optionsV: Attrs | undefined = undefined;
   readonly config: Attrs;
-  private raw: Map<string, Def[]> | undefined;
+  private readonly configVals: Thunk[];
+  /** Definitions by declared name index, and of undeclared names (see groupDefs). */
+  private byIndex: (Def[] | undefined)[] | undefined = undefined;
+  private otherDefs: Map<string, Def[]> | undefined = undefined;
+  private anyDefs = false;
   private unmatchedV: Unmatched[] | undefined = undefined;
   private configs: CfgMod[] | undefined = undefined;
 
@@ -165,7 +173,7 @@ class Level implements DefsSource {
     private readonly ctx: TreeContext,
     private readonly prefix: string[],
     decls: Decl[],
-    /** The definitions of this level (dropped once grouped by name, see rawDefs). */
+    /** The definitions of this level (dropped once grouped by name, see groupDefs). */
     private getConfigs: (() => CfgMod[]) | undefined,
   ) {
     // The declared names: the union of the declarations' (sorted) names.
@@ -188,10 +196,11 @@ class Level implements DefsSource {
     this.refs = layout === undefined ? undefined : layout.refs;
     this.vals = vals;
     this.poss = poss;
-    const configVals = new Array<Lazy>(n);
+    const configVals = new Array<Thunk>(n);
     for (let i = 0; i < n; i++) configVals[i] = new Thunk(levelConfig, this, i);
     this.names = names;
     this.resolved = new Array(n);
+    this.configVals = configVals;
     this.config = Attrs.fromSorted(names, configVals);
   }
 
@@ -206,14 +215,20 @@ class Level implements DefsSource {
     return this.optionsV;
   }
 
-  /** The (raw) definitions of this level by name. */
-  rawDefs(): Map<string, Def[]> {
-    if (this.raw !== undefined) return this.raw;
-    const raw = new Map<string, Def[]>();
+  /**
+   * Groups the definitions of this level by name (once): those of declared names by the
+   * name's index, the others (unmatched) by name.
+   */
+  private groupDefs(): void {
+    if (this.byIndex !== undefined) return;
     // The configs are asked for once: kept until grouped (a retry after an error below
     // must see them again), then dropped with the function.
     const cfgs = this.configs ?? (this.configs = this.getConfigs!());
     this.getConfigs = undefined;
+    const names = this.names;
+    const byIndex = new Array<Def[] | undefined>(names.length);
+    let other: Map<string, Def[]> | undefined;
+    let any = false;
     for (const c of cfgs) {
       if (!(c.config instanceof Attrs)) {
         const p = showOption(this.prefix);
@@ -224,24 +239,40 @@ class Level implements DefsSource {
       }
       const file = c.file;
       const ks = c.config.keys();
+      if (ks.length === 0) continue;
       const vs = c.config.values();
       const ps = c.config.positions();
+      any = true;
       for (let k = 0; k < ks.length; k++) {
         const def: Def = { file, value: vs[k], pos: ps === undefined ? undefined : ps[k] };
-        const r = raw.get(ks[k]);
-        if (r === undefined) raw.set(ks[k], [def]);
-        else r.push(def);
+        const i = ks === names ? k : indexOfSorted(names, ks[k]);
+        if (i >= 0) {
+          const r = byIndex[i];
+          if (r === undefined) byIndex[i] = [def];
+          else r.push(def);
+        } else {
+          const r = (other ??= new Map()).get(ks[k]);
+          if (r === undefined) other.set(ks[k], [def]);
+          else r.push(def);
+        }
       }
     }
-    this.raw = raw;
+    this.byIndex = byIndex;
+    this.otherDefs = other;
+    this.anyDefs = any;
     this.configs = undefined;
-    return raw;
   }
 
-  /** Pushed-down definitions of a sub-tree (asked for once, by the sub-tree's rawDefs). */
-  private pushed(name: string): CfgMod[] {
+  /** The (raw) definitions of the declared name at index `i` (undefined: none). */
+  defsAt(i: number): Def[] | undefined {
+    this.groupDefs();
+    return this.byIndex![i];
+  }
+
+  /** Pushed-down definitions of a sub-tree (asked for once, by the sub-tree's groupDefs). */
+  private pushed(i: number): CfgMod[] {
     const p: CfgMod[] = [];
-    const defs = this.rawDefs().get(name);
+    const defs = this.defsAt(i);
     if (defs !== undefined) for (const d of defs) pushConfig(d.file, d.value, p);
     return p;
   }
@@ -249,7 +280,7 @@ class Level implements DefsSource {
   resolve(i: number): Resolved {
     let r = this.resolved[i];
     if (r === undefined) {
-      r = this.resolveSingle(i) ?? this.resolveName(this.names[i], this.declRefs(i));
+      r = this.resolveSingle(i) ?? this.resolveName(i, this.declRefs(i));
       this.resolved[i] = r;
     }
     return r;
@@ -269,37 +300,40 @@ class Level implements DefsSource {
     const v = force(this.vals[d][k]);
     if (!(v instanceof Attrs)) return undefined;
     // A set of options (a sub-tree), declared once.
-    if (!v.has('_type')) return { option: undefined, subDecls: [{ file: this.used[d].file, options: v }], child: undefined };
+    if (!v.has('_type')) return new SubTree([{ file: this.used[d].file, options: v }]);
     if (!isOptionValue(v)) return undefined;
     const ps = this.poss[d];
     const decl: Decl = { file: this.used[d].file, options: v, pos: ps === undefined ? undefined : ps[k] };
-    return { option: this.optionNode(this.names[i], [decl]), subDecls: undefined, child: undefined };
+    return this.optionNode(i, [decl]);
   }
 
-  child(i: number, x: Resolved): Level {
+  child(i: number, x: SubTree): Level {
     if (x.child === undefined) {
       const name = this.names[i];
-      x.child = new Level(this.ctx, appendName(this.prefix, name), x.subDecls!, () => this.pushed(name));
+      x.child = new Level(this.ctx, appendName(this.prefix, name), x.subDecls, () => this.pushed(i));
     }
     return x.child;
   }
 
   defsOf(name: string): Def[] {
-    return this.rawDefs().get(name) ?? [];
+    const i = indexOfSorted(this.names, name);
+    return (i >= 0 ? this.defsAt(i) : this.otherDefs?.get(name)) ?? NO_DEFS;
   }
 
-  private optionNode(name: string, optDecls: Decl[]): OptionNode {
-    return new OptionNode(this.prefix, name, optDecls, this, this.ctx);
+  /** The option of name `i`; its value is the thunk of the name in `config`. */
+  private optionNode(i: number, optDecls: Decl[]): OptionNode {
+    return new OptionNode(this.prefix, this.names[i], optDecls, this, this.ctx, this.configVals[i]);
   }
 
-  private resolveName(name: string, rawList: DeclRef[]): Resolved {
+  private resolveName(at: number, rawList: DeclRef[]): Resolved {
+    const name = this.names[at];
     const prefix = this.prefix;
     // The common case: one declaration, an option.
     if (rawList.length === 1) {
       const d = rawList[0];
       const v = force(d.value);
       if (v instanceof Attrs && v.has('_type') && isOptionValue(v)) {
-        return { option: this.optionNode(name, [{ file: d.file, options: v, pos: d.pos }]), subDecls: undefined, child: undefined };
+        return this.optionNode(at, [{ file: d.file, options: v, pos: d.pos }]);
       }
     }
     const loc = appendName(prefix, name);
@@ -354,7 +388,7 @@ class Level implements DefsSource {
       }
       // Declarations are merged when the option is first used (type conflicts surface there).
       const optDecls = list.map((d) => ({ file: d.file, options: d.value as Attrs, pos: d.pos }));
-      return { option: this.optionNode(name, optDecls), subDecls: undefined, child: undefined };
+      return this.optionNode(at, optDecls);
     }
     const subDecls: Decl[] = list.map((d) => {
       if (!(d.value instanceof Attrs)) {
@@ -365,19 +399,19 @@ class Level implements DefsSource {
       }
       return { file: d.file, options: d.value };
     });
-    return { option: undefined, subDecls, child: undefined };
+    return new SubTree(subDecls);
   }
 
   /** Whether name `i` is an option (classifying it, without making its option node). */
   private isOption(i: number): boolean {
     const r = this.resolved[i];
-    if (r !== undefined) return r.option !== undefined;
+    if (r !== undefined) return r instanceof OptionNode;
     const refs = this.refs;
     if (refs === undefined || refs[i].length === 2) {
       const v = force(refs === undefined ? this.vals[0][i] : this.vals[refs[i][0]][refs[i][1]]);
       if (v instanceof Attrs && v.has('_type') && isOptionValue(v)) return true;
     }
-    return this.resolve(i).option !== undefined;
+    return this.resolve(i) instanceof OptionNode;
   }
 
   /** The declarations of name `i`, in module order. */
@@ -401,34 +435,36 @@ class Level implements DefsSource {
   /** Definitions naming no declared option, by name (as nixpkgs' unmatched definitions). */
   unmatched(): Unmatched[] {
     if (this.unmatchedV !== undefined) return this.unmatchedV;
-    const raw = this.rawDefs();
+    this.groupDefs();
+    const byIndex = this.byIndex!;
     let result = NO_UNMATCHED;
-    if (raw.size > 0) {
+    let byName: Map<string, Unmatched[]> | undefined;
+    const other = this.otherDefs;
+    if (other !== undefined) {
       const prefix = this.prefix;
       const baseLen = this.ctx.baseLen;
-      const names = this.names;
-      let byName: Map<string, Unmatched[]> | undefined;
-      raw.forEach((defs, name) => {
-        if (indexOfSorted(names, name) >= 0) return;
+      other.forEach((defs, name) => {
         const p = [...prefix, name].slice(baseLen);
         (byName ??= new Map()).set(
           name,
           defs.map((d) => ({ ...d, prefix: p })),
         );
       });
+    }
+    if (this.anyDefs) {
       // Classifying every declared name forces its declarations, as in nixpkgs.
+      const names = this.names;
       for (let i = 0; i < names.length; i++) {
         if (this.isOption(i)) continue;
-        const name = names[i];
-        if (raw.has(name)) {
-          const u = this.child(i, this.resolve(i)).unmatched();
-          if (u.length) (byName ??= new Map()).set(name, u);
+        if (byIndex[i] !== undefined) {
+          const u = this.child(i, this.resolve(i) as SubTree).unmatched();
+          if (u.length) (byName ??= new Map()).set(names[i], u);
         }
       }
-      if (byName !== undefined) {
-        const m = byName;
-        result = [...m.keys()].sort(compareBytes).flatMap((n) => m.get(n)!);
-      }
+    }
+    if (byName !== undefined) {
+      const m = byName;
+      result = [...m.keys()].sort(compareBytes).flatMap((n) => m.get(n)!);
     }
     this.unmatchedV = result;
     return result;
@@ -641,7 +677,7 @@ class Evaluation implements TreeContext, CollectContext {
       }
       if (m.meta !== undefined) out.push({ file: m.file, config: attrsFrom({ meta: m.meta }) });
     }
-    // Asked for once (by the top level's rawDefs); the modules are not needed afterwards.
+    // Asked for once (by the top level's groupDefs); the modules are not needed afterwards.
     this.collected = NO_MODULES;
     return out;
   }
@@ -699,7 +735,12 @@ export function evalModulesCore(argsL: Lazy): Value {
   const collectedAll = collectModulesWithGraph(ev, modules, '<unknown-file>', shared);
   const collected: Module[] = collectedAll.modules.reverse();
   ev.collected = collected;
-  const decls: Decl[] = collected.map((m) => ({ file: m.file, options: forceAttrs(m.options) }));
+  // The declarations (Level keeps those that declare something).
+  const decls: Decl[] = [];
+  for (const m of collected) {
+    const options = forceAttrs(m.options);
+    if (options.size > 0) decls.push({ file: m.file, options });
+  }
   ev.level = new Level(ev, ev.prefix, decls, () => ev.configs());
   return Attrs.fromSorted(RESULT_NAMES, [ev.internalConfig, ev.config, collectedAll.graph, ev.options]);
 }

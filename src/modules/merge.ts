@@ -63,7 +63,8 @@ export class Merged {
   private s1Prio = 9999;
   private final: Def[] | undefined = undefined;
   private v2Merged: V2Merged | null | undefined = undefined;
-  readonly value: Lazy;
+  /** The merged value: a thunk, or the value itself once computed by forceValue. */
+  private valueV: Lazy | undefined = undefined;
   private valueMetaV: Thunk | undefined = undefined;
 
   constructor(
@@ -73,8 +74,23 @@ export class Merged {
     /** The option's default (a definition at mkOptionDefault priority, before `defs`). */
     private readonly dflt: Lazy | undefined,
     private readonly dfltFile: string,
-  ) {
-    this.value = new Thunk(mergedValueOf, this);
+  ) {}
+
+  /** The merged value (a thunk made when first asked for). */
+  get value(): Lazy {
+    if (this.valueV === undefined) this.valueV = new Thunk(mergedValueOf, this);
+    return this.valueV;
+  }
+
+  /**
+   * The merged value, forced. For a caller that is itself a thunk (an option's value):
+   * without a thunk of its own when nothing asked for one.
+   */
+  forceValue(): Value {
+    if (this.valueV !== undefined) return force(this.valueV);
+    const v = mergedValueOf(this);
+    this.valueV = v;
+    return v;
   }
 
   /** `valueMeta` of the option: the v2 merge's when defined, else `{ }`. */

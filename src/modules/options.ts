@@ -142,10 +142,10 @@ function optionType(o: OptionNode): Value {
 }
 
 function optionValue(o: OptionNode): Value {
-  const v = o.merged().value;
+  const m = o.merged();
   const apply = o.fields().get('apply');
-  if (apply !== undefined) return force(callFunction1(force(apply), v));
-  return force(v);
+  if (apply !== undefined) return force(callFunction1(force(apply), m.value));
+  return m.forceValue();
 }
 const optDeclarationPositions = (o: OptionNode): Value => o.decls.map(declarationPosition);
 const optDefinitions = (o: OptionNode): Value => o.merged().defsFinal.map((d) => d.value);
@@ -175,7 +175,11 @@ export class OptionNode {
     readonly decls: Decl[],
     private readonly source: DefsSource,
     readonly ctx: OptionContext,
-  ) {}
+    /** The thunk of the option's value, when its owner made one (see computeValue). */
+    valueThunk?: Thunk,
+  ) {
+    this.valueV = valueThunk;
+  }
 
   private locV: string[] | undefined = undefined;
 
@@ -230,6 +234,11 @@ export class OptionNode {
     const m = mergeDefinitions(this.loc, force(this.type()) as Attrs, defs, fields.get('default'), this.decls[0].file);
     this.mergedV = m;
     return m;
+  }
+
+  /** Computes the value (after `apply`): the body of the thunk given to the constructor. */
+  computeValue(): Value {
+    return optionValue(this);
   }
 
   /** The option's value (after `apply`), the same thunk as the attrset's `value`. */

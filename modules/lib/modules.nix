@@ -72,7 +72,14 @@ let
     in result;
   compat = import ./modules-compat.nix { inherit lib mkIf mkMerge mkOverride mkOrder defaultOverridePriority defaultOrderPriority evalModules; };
 in
-compat //
+# compat's names, listed so that the file is only read when one of them is used.
+{
+  inherit (compat) doRename filterOverrides filterOverrides' fixMergeModules importJSON importTOML
+    mapDefinitionValue mergeAttrDefinitionsWithPrio mkAliasAndWrapDefinitions
+    mkAliasAndWrapDefsWithPriority mkAliasDefinitions mkAliasIfDef mkAliasOptionModule
+    mkAliasOptionModuleMD mkAssert mkChangedOptionModule mkDerivedConfig mkMergedOptionModule
+    mkRemovedOptionModule mkRenamedOptionModule mkRenamedOptionModuleWith sortProperties;
+} //
 {
   inherit mkIf mkMerge mkOverride mkOrder mkDefinition evalModules defaultOverridePriority defaultOrderPriority;
   mkOptionDefault = mkOverride 1500;

@@ -17,7 +17,7 @@ import { evalState } from '../eval/state';
 import { renderError } from '../eval/errors';
 import { coerceToString, forceAttrs, forceBool, forceList, forceString, forceStringNoCtx } from '../eval/runtime';
 import { Attrs, ctxOf, force, Lazy, NixString, strOf, Value } from '../eval/value';
-import { getStore } from '../store';
+import { getStore, Store } from '../store';
 import { Derivation, emptyDerivation } from '../store/derivation';
 import { HashAlgo, parseHashAllowEmpty, parseHashAlgoOpt } from '../store/hash';
 import { checkName, ContentAddressMethod, DRV_EXTENSION, isDerivationPath, outputPathName } from '../store/store-path';
@@ -237,12 +237,11 @@ function collectInputs(drv: Derivation, ctx: Set<string>): void {
     drv.inputSrcs = known.inputSrcs;
     return;
   }
-  collectInputsOf(drv, ctx);
+  collectInputsOf(store, drv, ctx);
   inputsByContext.set(key, { inputDrvs: drv.inputDrvs, inputSrcs: drv.inputSrcs });
 }
 
-function collectInputsOf(drv: Derivation, ctx: Set<string>): void {
-  const store = getStore();
+function collectInputsOf(store: Store, drv: Derivation, ctx: Set<string>): void {
   const addDrv = (p: string, outs: Iterable<string>) => {
     let s = drv.inputDrvs.get(p);
     if (!s) drv.inputDrvs.set(p, (s = new Set()));

@@ -18,7 +18,6 @@ import {
   AttrPos,
   Attrs,
   newAttrCache,
-  compareBytes,
   Env,
   force,
   Lambda,

@@ -9,15 +9,20 @@
  * parsers give the same AST, positions and errors. `parseWithReference` uses it, and so does
  * `parse` when the environment variable NIXLING_PARSER is `reference`.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Expr, ParseError, Source } from './ast';
 import { fastParse } from './fast-parser';
+import { distDir } from '../src/dist-dir';
 
 export { printExpr, printString, printIdentifier, printFloat } from './print';
 export { Source, ParseError } from './ast';
 export type { Expr } from './ast';
 
 let reference: ((src: Source) => Expr) | undefined;
+
+/** The reference parser's bundle is missing: a checkout whose build (build.mjs) did not run. */
+export class MissingReferenceParser extends Error {}
 
 /** Called by reference.ts when it loads. */
 export function registerReferenceParser(parse: (src: Source) => Expr): void {
@@ -36,7 +41,10 @@ export function parseSourceWithReference(src: Source): Expr {
     // A path esbuild cannot follow, so the bundle does not take the module in; createRequire,
     // because a startup snapshot's own `require` only loads node's built-in modules (and
     // node:module is required here, not imported: snapshots warn about holding it).
-    const bundle = path.join(__dirname, 'reference-parser.js');
+    const bundle = path.join(distDir(), 'reference-parser.js');
+    if (!fs.existsSync(bundle)) {
+      throw new MissingReferenceParser(`the reference parser is not built (${bundle} is missing); run \`node build.mjs\` in nixling's directory`);
+    }
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { createRequire } = require('node:module') as typeof import('node:module');
     const parse: (src: Source) => Expr = createRequire(bundle)(bundle).parseSourceWithReference;

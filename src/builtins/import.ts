@@ -11,11 +11,13 @@ import { coerceToPath, forceAttrs, forceList, forceStringNoCtx } from '../eval/r
 import { evalState } from '../eval/state';
 import { Attrs, force, Lazy, NixPath, Value } from '../eval/value';
 import type { Builtin } from './registry';
+import { distDir } from '../dist-dir';
 
 /** Where nixling's own Nix files live (lib, modules, nix/fetchurl.nix): the package root. */
 export function nixlingDataDir(): string {
   // dist/nixling.js and src/builtins/import.ts are both two levels below the package root.
-  const candidates = [path.resolve(__dirname, '..'), path.resolve(__dirname, '..', '..')];
+  const dir = distDir();
+  const candidates = [path.resolve(dir, '..'), path.resolve(dir, '..', '..')];
   for (const c of candidates) if (fs.existsSync(path.join(c, 'package.json'))) return c;
   return candidates[0];
 }

@@ -6,6 +6,7 @@
 import { parseCommand } from './parse';
 import { instantiateCommand } from './instantiate';
 import { evalCommand } from './eval';
+import { reportError } from './output';
 import { resolveStoreConfig, setStoreConfig } from '../store/config';
 
 export type Command = (argv: string[]) => Promise<number> | number;
@@ -80,8 +81,7 @@ export function run(argv: string[]): void {
       process.exitCode = code;
     },
     (e) => {
-      process.stderr.write(`nixling: internal error (this is a bug): ${e?.stack ?? e}\n`);
-      process.exitCode = 2;
+      process.exitCode = reportError(e);
     },
   );
 }

@@ -4,6 +4,7 @@
  * the native stack becomes a clean "stack overflow" error; anything else is a bug and says so.
  */
 import { NixError, renderError } from '../eval/errors';
+import { MissingReferenceParser } from '../../grammar';
 import { evalState, forTerminal } from '../eval/state';
 
 export function writeOut(s: string): void {
@@ -28,6 +29,10 @@ export function reportError(e: unknown): number {
   const err = asNixError(e);
   if (err) {
     writeErr(renderError(err, { showTrace: evalState.showTrace }) + '\n');
+    return 1;
+  }
+  if (e instanceof MissingReferenceParser) {
+    writeErr(`error: ${e.message}\n`);
     return 1;
   }
   writeErr(`nixling: internal error (this is a bug): ${(e as Error)?.stack ?? String(e)}\n`);

@@ -14,18 +14,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LayeredSpec } from './layered';
+import { distDir } from '../dist-dir';
 
 export const SPEC_MARKER = '#nixling-stream-image-spec';
 
 /** The node executable and the nixling bundle to run `stream-image` with. */
 export function nixlingCommand(): { node: string; bundle: string } {
-  const candidates: string[] = [];
-  const ea = process.execArgv;
-  for (let i = 0; i < ea.length; i++) {
-    const a = ea[i];
-    if (a === '--snapshot-blob' && i + 1 < ea.length) candidates.push(path.join(path.dirname(path.resolve(ea[i + 1])), 'nixling.js'));
-    else if (a.startsWith('--snapshot-blob=')) candidates.push(path.join(path.dirname(path.resolve(a.slice(16))), 'nixling.js'));
-  }
+  const candidates: string[] = [path.join(distDir(), 'nixling.js')];
   if (typeof __filename === 'string' && path.basename(__filename) === 'nixling.js') candidates.push(__filename);
   if (process.argv[1] && path.basename(process.argv[1]) === 'nixling.js') candidates.push(path.resolve(process.argv[1]));
   if (typeof __dirname === 'string') candidates.push(path.resolve(__dirname, '../../dist/nixling.js'));

@@ -39,3 +39,49 @@ describe('values of the run, not of the snapshot', () => {
     expect(evalWith('./x', {}, dir)).toBe(path.join(fs.realpathSync(dir), 'x'));
   });
 });
+
+// The snapshots are built where nixling is installed; moved elsewhere afterwards, a start
+// must still find its files (the Nix files, the reference parser) where it now runs.
+describe('an installation moved after it was built', () => {
+  function copyInstall(skip: (f: string) => boolean = () => false): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nixling-moved-'));
+    for (const d of ['bin', 'dist', 'modules', 'corepkgs']) {
+      fs.cpSync(path.join(root, d), path.join(dir, d), { recursive: true, filter: (f) => !skip(f) });
+    }
+    fs.copyFileSync(path.join(root, 'package.json'), path.join(dir, 'package.json'));
+    return dir;
+  }
+  const run = (dir: string, args: string[], env: Record<string, string> = {}) =>
+    spawnSync(path.join(dir, 'bin/nixling'), args, { input: '1', encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
+
+  it('finds <nixling/…> in its new place', () => {
+    const dir = copyInstall();
+    try {
+      fs.writeFileSync(path.join(dir, 'modules', 'moved-marker.nix'), '"here"');
+      for (const cmd of ['instantiate', 'eval']) {
+        const r = run(dir, cmd === 'eval' ? ['eval', '-E', 'import <nixling/moved-marker.nix>'] : ['instantiate', '--eval', '-E', 'import <nixling/moved-marker.nix>']);
+        expect(r.stderr).toBe('');
+        expect(r.stdout).toBe('"here"\n');
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('without the reference parser bundle, says so (no stack trace)', () => {
+    const dir = copyInstall((f) => f.endsWith('reference-parser.js'));
+    try {
+      for (const [args, env] of [
+        [['parse', '--reference', '-'], {}],
+        [['instantiate', '--eval', '-E', '1'], { NIXLING_PARSER: 'reference' }],
+      ] as [string[], Record<string, string>][]) {
+        const r = run(dir, args, env);
+        expect(r.stderr).toMatch(/^error: the reference parser is not built \(.*reference-parser\.js is missing\); run `node build\.mjs`/);
+        expect(r.stderr).not.toContain('    at ');
+        expect(r.status).toBe(1);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

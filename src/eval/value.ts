@@ -111,18 +111,25 @@ export class Attrs {
 
   /**
    * `get` with an inline cache for one lookup site: sets made by the same literal share
-   * their key array, so the index found last time is right again when the array is the same.
+   * their key array, so the index found last time (-1: absent) is right again when the array
+   * is the same. Two key arrays are remembered: a function's pattern is often called with
+   * sets of two shapes in turn, and its defaults are looked up (and absent) at every call.
    */
   getCached(name: string, c: AttrCache): Lazy | undefined {
     const vs = this.vs;
     if (vs !== undefined) {
       const ks = this.ks!;
-      if (ks === c.ks) return vs[c.i];
-      const i = this.indexOf(name);
-      if (i < 0) return undefined;
-      c.ks = ks;
-      c.i = i;
-      return vs[i];
+      let i: number;
+      if (ks === c.ks) i = c.i;
+      else if (ks === c.ks2) i = c.i2;
+      else {
+        i = this.indexOf(name);
+        c.ks2 = c.ks;
+        c.i2 = c.i;
+        c.ks = ks;
+        c.i = i;
+      }
+      return i < 0 ? undefined : vs[i];
     }
     return this.m!.get(name);
   }
@@ -247,10 +254,12 @@ export class Attrs {
 export interface AttrCache {
   ks: string[] | undefined;
   i: number;
+  ks2: string[] | undefined;
+  i2: number;
 }
 
 export function newAttrCache(): AttrCache {
-  return { ks: undefined, i: 0 };
+  return { ks: undefined, i: 0, ks2: undefined, i2: 0 };
 }
 
 /** `a // b` of two array-form sets: one pass over both sorted key arrays. */

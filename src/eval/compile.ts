@@ -564,10 +564,15 @@ function compileRecFrame(
   e: A.Attrs,
   scope: Scope | null,
   hasOverrides = false,
-): { inner: Scope; names: string[]; values: LazyCode[]; inh: ReturnType<typeof compileInheritFrom> } {
+): { inner: Scope; names: string[]; values: LazyCode[]; envs: Uint8Array; inh: ReturnType<typeof compileInheritFrom> } {
   const names = [...e.attrs.keys()].map(intern);
   const inner = Scope.frame(scope, names);
   const inh = compileInheritFrom(e, inner);
+  // Which environment each value is made in (see fillRecFrame), decided here once.
+  const envs = Uint8Array.from(names, (n) => {
+    const kind = e.attrs.get(n)!.kind;
+    return kind === 'inherited' ? OUTER_ENV : kind === 'inheritedFrom' ? INHERIT_ENV : FRAME_ENV;
+  });
   const values = names.map((n): LazyCode => {
     const d = e.attrs.get(n)!;
     // `inherit x;` in rec/let refers to the *outer* x.
@@ -581,28 +586,28 @@ function compileRecFrame(
     }
     return compileLazy(d.e, inner, n);
   });
-  return { inner, names, values, inh };
+  return { inner, names, values, envs, inh };
 }
 
-function fillRecFrame(
-  env: Env,
-  e: A.Attrs,
-  names: string[],
-  values: LazyCode[],
-  inh: ReturnType<typeof compileInheritFrom>,
-): Env {
-  const frame: Env = new Array(names.length + 1);
+/** The environments of a rec frame's values: the frame, the enclosing one (`inherit x;`), `inherit (e)`'s. */
+const FRAME_ENV = 0;
+const OUTER_ENV = 1;
+const INHERIT_ENV = 2;
+
+function fillRecFrame(env: Env, envs: Uint8Array, values: LazyCode[], inh: ReturnType<typeof compileInheritFrom>): Env {
+  const n = values.length;
+  const frame: Env = new Array(n + 1);
   frame[0] = env;
   const ienv = inh ? inh.make(frame) : frame;
-  for (let i = 0; i < names.length; i++) {
-    const d = e.attrs.get(names[i])!;
-    frame[i + 1] = values[i](d.kind === 'inherited' ? env : d.kind === 'inheritedFrom' ? ienv : frame);
+  for (let i = 0; i < n; i++) {
+    const k = envs[i];
+    frame[i + 1] = values[i](k === FRAME_ENV ? frame : k === OUTER_ENV ? env : ienv);
   }
   return frame;
 }
 
 function compileRecAttrs(e: A.Attrs, scope: Scope | null): Code {
-  const { inner, names, values, inh } = compileRecFrame(e, scope, e.attrs.has('__overrides'));
+  const { inner, names, values, envs, inh } = compileRecFrame(e, scope, e.attrs.has('__overrides'));
   const dyn = compileDynamicAttrs(e, inner);
   const pos = posOf(e);
   const overridesIndex = names.indexOf('__overrides');
@@ -611,7 +616,7 @@ function compileRecAttrs(e: A.Attrs, scope: Scope | null): Code {
     const { sorted, order, positions } = sortedLayout(e);
     const n = sorted.length;
     return (env) => {
-      const frame = fillRecFrame(env, e, names, values, inh);
+      const frame = fillRecFrame(env, envs, values, inh);
       const vals = new Array<Lazy>(n);
       for (let i = 0; i < n; i++) vals[i] = frame[order[i] + 1];
       return Attrs.fromSorted(sorted, vals, positions);
@@ -619,7 +624,7 @@ function compileRecAttrs(e: A.Attrs, scope: Scope | null): Code {
   }
   const positions = attrPositions(e);
   return (env) => {
-    const frame = fillRecFrame(env, e, names, values, inh);
+    const frame = fillRecFrame(env, envs, values, inh);
     const m = new Map<string, Lazy>();
     for (let i = 0; i < names.length; i++) m.set(names[i], frame[i + 1]);
     const attrs = new Attrs(m, positions);
@@ -639,9 +644,9 @@ function compileRecAttrs(e: A.Attrs, scope: Scope | null): Code {
 }
 
 function compileLet(e: A.Let, scope: Scope | null): Code {
-  const { inner, names, values, inh } = compileRecFrame(e.attrs, scope);
+  const { inner, values, envs, inh } = compileRecFrame(e.attrs, scope);
   const body = compile(e.body, inner);
-  return (env) => body(fillRecFrame(env, e.attrs, names, values, inh));
+  return (env) => body(fillRecFrame(env, envs, values, inh));
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 /**
  * Writing results and errors. Nix strings are byte strings, so output goes out as latin1
  * (each code unit one byte). Errors are rendered by the shared renderer; an overflow of
- * the native stack becomes a clean "stack overflow" error; anything else is a bug and says so.
+ * the native stack becomes a clean "stack overflow" error, an installation without the
+ * reference parser's bundle says so; anything else is a bug and says so.
  */
 import { NixError, renderError } from '../eval/errors';
 import { MissingReferenceParser } from '../../grammar';
@@ -18,6 +19,7 @@ export function writeErr(s: string): void {
 /** Converts what an evaluation threw into a NixError (or undefined for internal bugs). */
 export function asNixError(e: unknown): NixError | undefined {
   if (e instanceof NixError) return e;
+  if (e instanceof MissingReferenceParser) return new NixError('eval', e.message);
   if (e instanceof RangeError && /call stack/i.test(e.message)) {
     return new NixError('stack-overflow', 'stack overflow (possible infinite recursion)');
   }
@@ -29,10 +31,6 @@ export function reportError(e: unknown): number {
   const err = asNixError(e);
   if (err) {
     writeErr(renderError(err, { showTrace: evalState.showTrace }) + '\n');
-    return 1;
-  }
-  if (e instanceof MissingReferenceParser) {
-    writeErr(`error: ${e.message}\n`);
     return 1;
   }
   writeErr(`nixling: internal error (this is a bug): ${(e as Error)?.stack ?? String(e)}\n`);

@@ -467,5 +467,4 @@ describe('the command loads the reference parser from its own bundle (dist/refer
     const r = run(['instantiate', '--eval', '-E', 'let x = 2; in x * 3 - 1'], '', { NIXLING_PARSER: 'reference' });
     expect(r.stdout).toBe('5\n');
   });
-
 });

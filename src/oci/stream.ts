@@ -20,13 +20,12 @@ export const SPEC_MARKER = '#nixling-stream-image-spec';
 
 /** The node executable and the nixling bundle to run `stream-image` with. */
 export function nixlingCommand(): { node: string; bundle: string } {
-  const candidates: string[] = [path.join(distDir(), 'nixling.js')];
-  if (typeof __filename === 'string' && path.basename(__filename) === 'nixling.js') candidates.push(__filename);
-  if (process.argv[1] && path.basename(process.argv[1]) === 'nixling.js') candidates.push(path.resolve(process.argv[1]));
-  if (typeof __dirname === 'string') candidates.push(path.resolve(__dirname, '../../dist/nixling.js'));
+  // The running bundle's directory (a snapshot's or the bundle's own); from the sources
+  // (the tests), the checkout's dist/.
+  const candidates = [path.join(distDir(), 'nixling.js'), path.resolve(__dirname, '../../dist/nixling.js')];
   const bundle = candidates.find((c) => fs.existsSync(c));
   if (bundle === undefined) {
-    throw new Error(`cannot find nixling's bundle (dist/nixling.js) for the stream script (looked at: ${candidates.join(', ') || 'nothing'}); run 'node build.mjs'`);
+    throw new Error(`cannot find nixling's bundle (dist/nixling.js) for the stream script (looked at: ${candidates.join(', ')}); run 'node build.mjs'`);
   }
   return { node: process.execPath, bundle };
 }

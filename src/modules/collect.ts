@@ -384,21 +384,14 @@ export function collectModulesWithGraph(
   };
   for (const n of nodes) walk(n);
   const out: Module[] = [];
-  // Breadth first, each key once (genericClosure). Few modules (a submodule instance):
-  // the keys seen are looked up in a list.
+  // Breadth first, each key once (genericClosure).
   const queue: Node[] = [];
   for (const n of nodes) if (disabled === undefined || !disabled.has(n.key)) queue.push(n);
-  const seenList: string[] | undefined = queue.length <= 16 ? [] : undefined;
-  const seen = seenList === undefined ? new Set<string>() : undefined;
+  const seen = new Set<string>();
   for (let i = 0; i < queue.length; i++) {
     const n = queue[i];
-    if (seenList !== undefined) {
-      if (seenList.includes(n.key)) continue;
-      seenList.push(n.key);
-    } else {
-      if (seen!.has(n.key)) continue;
-      seen!.add(n.key);
-    }
+    if (seen.has(n.key)) continue;
+    seen.add(n.key);
     out.push(n.module);
     for (const c of n.children) if (disabled === undefined || !disabled.has(c.key)) queue.push(c);
   }

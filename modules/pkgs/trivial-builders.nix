@@ -149,7 +149,6 @@ rec {
           ++ lib.optional (excludeShellChecks != [ ]) "--exclude=${concatStringsSep "," excludeShellChecks}"));
     };
 
-
   runCommandWith = { name, derivationArgs ? { }, ... }: buildCommand:
     let
       args = derivationArgs;

@@ -10,7 +10,9 @@
 // with its own dist/node-flags, as bin/nixling runs it, with V8 made deterministic
 // (--predictable: single-threaded compilation and GC, a fixed random seed). The two builds
 // run side by side: V8's GC heuristics look at elapsed time, so a run made under a
-// different load can differ by several percent even with the same build.
+// different load can differ by several percent even with the same build. Even side by side
+// one pair of runs can differ by a few percent: take the median of --runs 3 or more before
+// believing a difference under 5%.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -100,30 +100,13 @@ export function compileLazy(e: A.Expr, scope: Scope | null, name?: string): Lazy
     }
     case 'List':
       if (e.elems.length === 0) return () => EMPTY_LIST;
-      // Made at once, not behind a thunk (see madeAtOnce).
-      return compile(e, scope, name);
-    case 'Attrs':
-      if (madeAtOnce(e)) return compile(e, scope, name);
       break;
   }
   const code = withPos(compile(e, scope, name), posOf(e));
   return (env) => new Thunk(evalCode, code, env);
 }
 
-/**
- * A list literal, or an attribute set literal that is not `rec` and has no dynamic names:
- * making one only allocates it (its elements stay lazy), which can neither fail nor loop nor
- * be observed, so a lazy place makes it at once instead of behind a thunk, the way GHC
- * allocates a constructor application. Most such literals are forced soon after (module
- * definitions, function arguments), and a thunk is an object the garbage collector would
- * copy and the forcing code would go through. `rec` sets and `let` make a frame whose
- * bindings may read slots of an enclosing frame still being filled, so they keep the thunk.
- */
-function madeAtOnce(e: A.Attrs): boolean {
-  return !e.rec && e.dynamicAttrs.length === 0;
-}
-
-/** Whether `compileLazy` makes a thunk for `e` (not a constant, a variable, a lambda or a literal made at once). */
+/** Whether `compileLazy` makes a thunk for `e` (not a constant, a variable or a lambda). */
 function needsThunk(e: A.Expr): boolean {
   switch (e.kind) {
     case 'Int':
@@ -132,10 +115,9 @@ function needsThunk(e: A.Expr): boolean {
     case 'Path':
     case 'Var':
     case 'Lambda':
-    case 'List':
       return false;
-    case 'Attrs':
-      return !madeAtOnce(e);
+    case 'List':
+      return e.elems.length > 0;
     default:
       return true;
   }

@@ -21,6 +21,8 @@ interface Case {
   line: number;
   text: string;
   json: boolean;
+  /** `# lazy`: printed as `nix-instantiate --eval` without `--strict` prints it. */
+  lazy: boolean;
   expect?: string;
   expectError: boolean;
 }
@@ -35,11 +37,12 @@ function loadCases(): Case[] {
     const flush = (endLine: number) => {
       const body = cur.join('\n');
       if (body.replace(/#.*$/gm, '').trim() !== '') {
-        const c: Case = { file: f, index: out.filter((x) => x.file === f).length, line: start, text: body, json: false, expectError: false };
+        const c: Case = { file: f, index: out.filter((x) => x.file === f).length, line: start, text: body, json: false, lazy: false, expectError: false };
         for (const l of cur) {
-          const m = /^#\s*(json|expect-error|expect:\s?(.*))\s*$/.exec(l.trim());
+          const m = /^#\s*(json|lazy|expect-error|expect:\s?(.*))\s*$/.exec(l.trim());
           if (!m) continue;
           if (m[1] === 'json') c.json = true;
+          else if (m[1] === 'lazy') c.lazy = true;
           else if (m[1] === 'expect-error') c.expectError = true;
           else c.expect = m[2];
         }
@@ -58,7 +61,7 @@ function loadCases(): Case[] {
 }
 
 function oracle(c: Case): { ok: boolean; out: string } {
-  const args = ['--eval', '--strict', '--readonly-mode', ...(c.json ? ['--json'] : []), '-E', '\n' + Buffer.from(c.text, 'latin1').toString('utf8')];
+  const args = ['--eval', ...(c.lazy ? [] : ['--strict']), '--readonly-mode', ...(c.json ? ['--json'] : []), '-E', '\n' + Buffer.from(c.text, 'latin1').toString('utf8')];
   // (The leading newline keeps an expression like `-1` from being read as a flag.)
   const r = spawnSync('nix-instantiate', args, { cwd: corpusDir, env: nixEnv, encoding: 'latin1', timeout: 30_000 });
   return { ok: r.status === 0, out: (r.status === 0 ? r.stdout : r.stderr) ?? '' };
@@ -73,7 +76,7 @@ describe('differential corpus against nix-instantiate', () => {
   });
   for (const c of cases) {
     it(`${c.file}#${c.index} (line ${c.line})`, () => {
-      const mine = evalForTest(c.text, { dir: corpusDir, json: c.json });
+      const mine = evalForTest(c.text, { dir: corpusDir, json: c.json, lazy: c.lazy });
       if (c.expectError) {
         expect(mine.ok, `expected an error, got ${mine.out}`).toBe(false);
         return;

@@ -94,19 +94,17 @@ export function compileLazy(e: A.Expr, scope: Scope | null, name?: string): Lazy
       }
       break;
     }
-    case 'Lambda': {
-      // A lambda is already a value: no thunk needed.
-      return compileLambda(e, scope, name);
-    }
     case 'List':
       if (e.elems.length === 0) return () => EMPTY_LIST;
       break;
   }
+  // Everything else is a thunk, as in Nix (lambdas, list and set literals too): which values
+  // are still unevaluated shows when a value is printed without --strict or traced.
   const code = withPos(compile(e, scope, name), posOf(e));
   return (env) => new Thunk(evalCode, code, env);
 }
 
-/** Whether `compileLazy` makes a thunk for `e` (not a constant, a variable or a lambda). */
+/** Whether `compileLazy` makes a thunk for `e` (not a constant, a variable or an empty list). */
 function needsThunk(e: A.Expr): boolean {
   switch (e.kind) {
     case 'Int':
@@ -114,7 +112,6 @@ function needsThunk(e: A.Expr): boolean {
     case 'String':
     case 'Path':
     case 'Var':
-    case 'Lambda':
       return false;
     case 'List':
       return e.elems.length > 0;

@@ -1,0 +1,50 @@
+# What `nix-instantiate --eval` without `--strict` shows: only what the evaluation forced,
+# the rest as <CODE>. Which parts Nix makes thunks for (everything but constants, variables
+# and empty lists) is therefore visible, and nixling must make the same ones.
+# lazy
+{ a = [ 1 ]; b = { c = 1; }; d = 1 + 1; e = 1; f = "s"; h = ./x; i = 1.5; }
+---
+# lazy
+[ [ 1 ] { x = 1; } (1 + 1) null true ]
+---
+# lazy
+let x = { a = 1; }; y = [ 2 ]; in [ x y x.a ]
+---
+# lazy
+let x = { a = 1; }; in builtins.seq x [ x ]
+---
+# lazy
+builtins.map (x: [ x ]) [ 1 2 ]
+---
+# lazy
+builtins.genList (x: x) 2
+---
+# lazy
+let f = { a }: [ a ]; in f { a = 1; }
+---
+# lazy
+let f = args@{ a, ... }: [ args a ]; in f { a = [ 1 ]; b = 2; }
+---
+# lazy
+rec { a = [ b ]; b = { c = a; }; }
+---
+# lazy
+let s = { a = 1; b = 2; }; in s // { c = [ 3 ]; }
+---
+# lazy
+builtins.listToAttrs [ { name = "a"; value = [ 1 ]; } ]
+---
+# lazy
+builtins.mapAttrs (n: v: [ v ]) { a = 1; }
+---
+# lazy
+{ inherit (builtins) map; x = builtins.head [ 1 ]; }
+---
+# Current Nix makes no thunk for an empty list (Nix 2.8 did).
+# lazy
+# expect: { a = [ ]; b = <CODE>; }
+{ a = [ ]; b = [ [ ] ]; }
+---
+# A lambda is made behind a thunk like any other expression.
+# lazy
+{ f = x: x; g = [ (x: x) ]; }

@@ -781,7 +781,9 @@ function compileLambda(e: A.Lambda, scope: Scope | null, name?: string, prefix: 
     call: (env, arg, _lambda, callPos) => enter(copyPrefix(env, k, size), arg, info, callPos),
     // Same properties in the same order as the other form: one shape for every lambda.
     call2: undefined,
-    strictArg: false,
+    // Matching the pattern forces the argument before anything else (see `enter`), so a
+    // call may pass it evaluated: `f { … }` makes no thunk for the set.
+    strictArg: true,
   };
   return makeLambda(info, enter, size);
 }
@@ -868,6 +870,20 @@ function staticPrimOp(e: A.Expr, scope: Scope | null): PrimOp | undefined {
   return undefined;
 }
 
+/**
+ * An argument of a builtin called with all its arguments: a lambda, or a list or attribute
+ * set literal (not `rec`, no dynamic names), is made at once instead of behind a thunk.
+ * Making one can neither fail nor loop, and a builtin never hands an argument back
+ * unevaluated (its result is evaluated; what it keeps is elements or applications, made as
+ * Nix makes them), so nothing can print the difference.
+ */
+function compilePrimOpArg(e: A.Expr, scope: Scope | null): LazyCode {
+  if (e.kind === 'Lambda' || (e.kind === 'List' && e.elems.length > 0) || (e.kind === 'Attrs' && !e.rec && e.dynamicAttrs.length === 0)) {
+    return compile(e, scope);
+  }
+  return compileLazy(e, scope);
+}
+
 function compileCall(e: A.Call, scope: Scope | null): Code {
   const pos = posOf(e);
   // Calls of builtins bound at top level with all their arguments skip partial application.
@@ -877,12 +893,12 @@ function compileCall(e: A.Call, scope: Scope | null): Code {
       const a0 = compile(e.args[0], scope);
       return (env) => callStrictPrimOp1(op, a0, env, pos);
     }
-    const a0 = compileLazy(e.args[0], scope);
+    const a0 = compilePrimOpArg(e.args[0], scope);
     return (env) => callPrimOp1(op, a0(env), pos);
   }
-  const args = e.args.map((a) => compileLazy(a, scope));
-  {
-    if (op !== undefined && op.arity === args.length) {
+  if (op !== undefined && op.arity === e.args.length) {
+    const args = e.args.map((a) => compilePrimOpArg(a, scope));
+    {
       if (args.length === 2) {
         const inline = compileArith(op.name, e, scope, pos);
         if (inline) return inline;
@@ -896,6 +912,7 @@ function compileCall(e: A.Call, scope: Scope | null): Code {
       };
     }
   }
+  const args = e.args.map((a) => compileLazy(a, scope));
   const fn = compile(e.fn, scope);
   if (args.length === 1) {
     const a0 = args[0];

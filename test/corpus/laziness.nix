@@ -48,3 +48,17 @@ builtins.mapAttrs (n: v: [ v ]) { a = 1; }
 # A lambda is made behind a thunk like any other expression.
 # lazy
 { f = x: x; g = [ (x: x) ]; }
+---
+# Builtins get lambdas and literals as arguments without a thunk (nixling makes them at
+# once there); what they return shows no difference.
+# lazy
+[ (builtins.seq 1 [ [ 1 ] (x: x) ]) (builtins.foldl' (a: b: a) { a = [ 1 ]; } [ ]) (builtins.trace "t" { b = x: x; }) ]
+---
+# lazy
+builtins.seq (builtins.map (x: x) [ ]) (builtins.head [ { c = [ 1 ]; } ])
+---
+# lazy
+(builtins.tryEval { d = [ 1 ]; }).value
+---
+# lazy
+builtins.mapAttrs (n: v: v) { e = [ 1 ]; }

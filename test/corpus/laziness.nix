@@ -62,3 +62,18 @@ builtins.seq (builtins.map (x: x) [ ]) (builtins.head [ { c = [ 1 ]; } ])
 ---
 # lazy
 builtins.mapAttrs (n: v: v) { e = [ 1 ]; }
+---
+# lazy
+let x = 1; s = { a = { b = 2; }; }; in [ "${toString x}" s.a s.a.b (s.c or 3) (x + 1) (if true then 1 else 2) (with s; a) (assert true; 1) (let y = 1; in y) ]
+---
+# lazy
+let s = { a = [ 1 ]; }; in { inherit s; inherit (s) a; b = rec { c = [ 1 ]; d = c; }; }
+---
+# lazy
+[ builtins.map map (builtins.map (x: x)) ./corpus (builtins.head) ]
+---
+# lazy
+let f = x: y: [ x y ]; in [ (f 1) (f 1 2) f ]
+---
+# lazy
+let s = { a = 1; }; in [ (s ? a) (s // { }) ({ } // s) (-1) (!true) ([ 1 ] ++ [ 2 ]) ("a" + "b") ]

@@ -10,7 +10,7 @@
 import type * as A from '../../grammar/ast';
 import { printExpr } from '../../grammar';
 import { NixError, Pos } from './errors';
-import { Resolution, resolve, Scope } from './scope';
+import { Resolution, noteLazyRead, resolve, Scope } from './scope';
 import { evalState } from './state';
 import { lintLiteral } from './lint';
 import {
@@ -87,7 +87,10 @@ export function compileLazy(e: A.Expr, scope: Scope | null, name?: string): Lazy
     }
     case 'Var': {
       const r = resolveVar(e, scope);
-      if (r.kind === 'slot') return slotGetter(r.level, r.index);
+      if (r.kind === 'slot') {
+        noteLazyRead(scope, r.level, r.index);
+        return slotGetter(r.level, r.index);
+      }
       if (r.kind === 'global') {
         const v = r.value;
         return () => v;
@@ -561,8 +564,17 @@ function compileRecFrame(
   e: A.Attrs,
   scope: Scope | null,
   hasOverrides = false,
-): { inner: Scope; names: string[]; values: LazyCode[]; envs: Uint8Array; inh: ReturnType<typeof compileInheritFrom> } {
+): {
+  inner: Scope;
+  names: string[];
+  values: LazyCode[];
+  envs: Uint8Array;
+  inh: ReturnType<typeof compileInheritFrom>;
+  /** For a binding to a lambda: the code making the lambda itself (see compileLet). */
+  lambdas: (LazyCode | undefined)[];
+} {
   const names = [...e.attrs.keys()].map(intern);
+  const lambdas: (LazyCode | undefined)[] = new Array(names.length).fill(undefined);
   const inner = Scope.frame(scope, names);
   const inh = compileInheritFrom(e, inner);
   // Which environment each value is made in (see fillRecFrame), decided here once.
@@ -570,7 +582,7 @@ function compileRecFrame(
     const kind = e.attrs.get(n)!.kind;
     return kind === 'inherited' ? OUTER_ENV : kind === 'inheritedFrom' ? INHERIT_ENV : FRAME_ENV;
   });
-  const values = names.map((n): LazyCode => {
+  const values = names.map((n, i): LazyCode => {
     const d = e.attrs.get(n)!;
     // `inherit x;` in rec/let refers to the *outer* x.
     if (d.kind === 'inherited') return compileLazy(d.e, scope, n);
@@ -581,9 +593,15 @@ function compileRecFrame(
       const code = withPos(compile(d.e, inner, n), posOf(d.e));
       return (env) => new Thunk(evalCode, code, env);
     }
+    if (d.e.kind === 'Lambda') {
+      const make = compileLambda(d.e, inner, n);
+      lambdas[i] = make;
+      const code = withPos(make, posOf(d.e));
+      return (env) => new Thunk(evalCode, code, env);
+    }
     return compileLazy(d.e, inner, n);
   });
-  return { inner, names, values, envs, inh };
+  return { inner, names, values, envs, inh, lambdas };
 }
 
 /** The environments of a rec frame's values: the frame, the enclosing one (`inherit x;`), `inherit (e)`'s. */
@@ -641,8 +659,16 @@ function compileRecAttrs(e: A.Attrs, scope: Scope | null): Code {
 }
 
 function compileLet(e: A.Let, scope: Scope | null): Code {
-  const { inner, values, envs, inh } = compileRecFrame(e.attrs, scope);
+  const { inner, values, envs, inh, lambdas } = compileRecFrame(e.attrs, scope);
   const body = compile(e.body, inner);
+  // A binding to a lambda that nothing reads without forcing (the bindings and the body are
+  // compiled by now: every read is known) is made as the lambda itself, not a thunk of it.
+  // Only an unforced read could tell the two apart (printing shows a thunk as <CODE>), so
+  // helper functions called by name need no thunk. A `rec` set's bindings are its attribute
+  // values, which escape, so this is for `let` only.
+  for (let i = 0; i < lambdas.length; i++) {
+    if (lambdas[i] !== undefined && !inner.lazyReads?.has(i)) values[i] = lambdas[i]!;
+  }
   return (env) => body(fillRecFrame(env, envs, values, inh));
 }
 

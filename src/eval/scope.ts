@@ -10,6 +10,9 @@
 import type { Value } from './value';
 
 export class Scope {
+  /** Slots whose value some code takes without forcing it (see noteLazyRead). */
+  lazyReads: Set<number> | undefined = undefined;
+
   constructor(
     readonly up: Scope | null,
     /** Slot of each name bound by this frame (empty for a `with` frame). */
@@ -44,4 +47,15 @@ export function resolve(scope: Scope | null, name: string, globals: Map<string, 
   if (g !== undefined) return { kind: 'global', value: g };
   if (withLevels.length > 0) return { kind: 'with', withLevels };
   return { kind: 'undefined' };
+}
+
+/**
+ * Records that the slot `r` resolved to (from `scope`) is read without forcing: its value
+ * escapes as it is, into a set, a list, an argument or another binding. A `let` binding to a
+ * lambda read only by forcing it needs no thunk (compile.ts compileLet).
+ */
+export function noteLazyRead(scope: Scope | null, level: number, index: number): void {
+  let s = scope;
+  for (let l = 0; l < level && s; l++) s = s.up;
+  if (s) (s.lazyReads ??= new Set()).add(index);
 }

@@ -77,3 +77,26 @@ let f = x: y: [ x y ]; in [ (f 1) (f 1 2) f ]
 ---
 # lazy
 let s = { a = 1; }; in [ (s ? a) (s // { }) ({ } // s) (-1) (!true) ([ 1 ] ++ [ 2 ]) ("a" + "b") ]
+---
+# A let-bound function read only by calling it (nixling makes it without a thunk), next to
+# ones that escape unforced.
+# lazy
+let f = x: [ x ]; g = x: x; h = x: x; k = g; in { a = f 1; b = h; c = k; d = (f 2); e = builtins.seq h h; }
+---
+# lazy
+let f = x: x; in [ (f 1) f ]
+---
+# lazy
+let f = x: x; in { inherit f; g = f 1; }
+---
+# lazy
+let f = x: x; y = let g = f; in [ g ]; in y
+---
+# lazy
+let f = x: x; in with { f = 1; }; [ f ]
+---
+# lazy
+let f = x: x; in builtins.map f [ 1 ]
+---
+# lazy
+let f = x: x; s = rec { g = f; }; in s

@@ -13,7 +13,7 @@
  * unsigned ones are an error, larger negative ones floats), `\u` escapes (with surrogate
  * pairs) become UTF-8 bytes, duplicate keys keep the last value.
  */
-import { NixError } from '../eval/errors';
+import { NixError, Pos } from '../eval/errors';
 import { callFunction, coerceToString } from '../eval/runtime';
 import { printValueShort } from '../eval/print';
 import {
@@ -151,11 +151,12 @@ function addContext(ctx: Context, s: string | NixString): string {
 /** Nix's max-call-depth also bounds how deep a value can be serialised. */
 const MAX_JSON_DEPTH = 10000;
 
-function writeJSON(v: Lazy, strict: boolean, copyToStore: boolean, ctx: Context, out: string[], depth = 0): void {
+/** `pos`: where the value was defined (an attribute's position), for the error on a thunk. */
+function writeJSON(v: Lazy, strict: boolean, copyToStore: boolean, ctx: Context, out: string[], depth = 0, pos?: Pos): void {
   if (depth > MAX_JSON_DEPTH) throw new NixError('stack-overflow', 'stack overflow; max-call-depth exceeded');
   let x: Value;
   if (v instanceof Thunk) {
-    if (!strict && !v.forced) throw new NixError('type', 'cannot convert a thunk to JSON');
+    if (!strict && !v.forced) throw new NixError('type', 'cannot convert a thunk to JSON', pos);
     x = v.force();
   } else x = v;
   if (typeof x === 'string') return void out.push(jsonString(x));
@@ -214,13 +215,12 @@ function writeAttrs(a: Attrs, strict: boolean, copyToStore: boolean, ctx: Contex
     const k = keys[i];
     if (i > 0) out.push(',');
     out.push(jsonString(k), ':');
+    const p = x.posOf(k);
+    const at = p ? { src: p.src, start: p.start } : undefined;
     try {
-      writeJSON(x.get(k)!, strict, copyToStore, ctx, out, depth + 1);
+      writeJSON(x.get(k)!, strict, copyToStore, ctx, out, depth + 1, at);
     } catch (e) {
-      if (e instanceof NixError) {
-        const p = x.posOf(k);
-        e.addTrace(`while evaluating attribute '${k}'`, p ? { src: p.src, start: p.start } : undefined);
-      }
+      if (e instanceof NixError) e.addTrace(`while evaluating attribute '${k}'`, at);
       throw e;
     }
   }

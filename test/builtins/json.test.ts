@@ -2,10 +2,26 @@
 import { describe, expect, it } from 'vitest';
 import { builtins, jsonFloat, jsonString, parseJSON, printValueAsJSON } from '../../src/builtins/json';
 import { Attrs, attrsFrom, NixFloat, NixString } from '../../src/eval/value';
+import { evalExpr } from '../../src/eval/index';
+import { NixError } from '../../src/eval/errors';
 
 const toJSON = builtins.find((b) => b.name === 'toJSON')!.fn!;
 
 describe('toJSON', () => {
+  it('without --strict, fails on an unevaluated value at the attribute that holds it, as Nix does', () => {
+    const v = evalExpr('{ a = 1; b = [ 1 ]; }');
+    let err: unknown;
+    try {
+      printValueAsJSON(v, false);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(NixError);
+    expect((err as NixError).message).toBe('cannot convert a thunk to JSON');
+    const pos = (err as NixError).pos!;
+    expect(pos.src.location(pos.start)).toMatchObject({ line: 1, column: 10 });
+    expect(printValueAsJSON(evalExpr('{ a = 1; }'), false).json).toBe('{"a":1}');
+  });
   it('sorts keys and writes compactly', () => {
     expect(printValueAsJSON(attrsFrom({ b: 1, a: [true, null, 'x'] }), true).json).toBe('{"a":[true,null,"x"],"b":1}');
   });

@@ -215,8 +215,7 @@ function writeAttrs(a: Attrs, strict: boolean, copyToStore: boolean, ctx: Contex
     const k = keys[i];
     if (i > 0) out.push(',');
     out.push(jsonString(k), ':');
-    const p = x.posOf(k);
-    const at = p ? { src: p.src, start: p.start } : undefined;
+    const at = x.posOf(k);
     try {
       writeJSON(x.get(k)!, strict, copyToStore, ctx, out, depth + 1, at);
     } catch (e) {

@@ -103,8 +103,13 @@ export function compileLazy(e: A.Expr, scope: Scope | null, name?: string): Lazy
   }
   // Everything else is a thunk, as in Nix (lambdas, list and set literals too): which values
   // are still unevaluated shows when a value is printed without --strict or traced.
-  const code = withPos(compile(e, scope, name), posOf(e));
-  return (env) => new Thunk(evalCode, code, env);
+  return delayed(compile(e, scope, name), e);
+}
+
+/** Code making a thunk of `code`, the compiled `e` (whose position names it in errors). */
+function delayed(code: Code, e: A.Expr): LazyCode {
+  const c = withPos(code, posOf(e));
+  return (env) => new Thunk(evalCode, c, env);
 }
 
 /** Whether `compileLazy` makes a thunk for `e` (not a constant, a variable or an empty list). */
@@ -590,14 +595,12 @@ function compileRecFrame(
     if (hasOverrides) {
       // With `__overrides`, every attribute is a real thunk so that it reads the
       // (possibly overridden) slots when forced, as Nix does.
-      const code = withPos(compile(d.e, inner, n), posOf(d.e));
-      return (env) => new Thunk(evalCode, code, env);
+      return delayed(compile(d.e, inner, n), d.e);
     }
     if (d.e.kind === 'Lambda') {
       const make = compileLambda(d.e, inner, n);
       lambdas[i] = make;
-      const code = withPos(make, posOf(d.e));
-      return (env) => new Thunk(evalCode, code, env);
+      return delayed(make, d.e);
     }
     return compileLazy(d.e, inner, n);
   });
@@ -924,19 +927,17 @@ function compileCall(e: A.Call, scope: Scope | null): Code {
   }
   if (op !== undefined && op.arity === e.args.length) {
     const args = e.args.map((a) => compilePrimOpArg(a, scope));
-    {
-      if (args.length === 2) {
-        const inline = compileArith(op.name, e, scope, pos);
-        if (inline) return inline;
-        const [a0, a1] = args;
-        return (env) => callPrimOp(op, [a0(env), a1(env)], pos);
-      }
-      return (env) => {
-        const vals = new Array<Lazy>(args.length);
-        for (let i = 0; i < args.length; i++) vals[i] = args[i](env);
-        return callPrimOp(op, vals, pos);
-      };
+    if (args.length === 2) {
+      const inline = compileArith(op.name, e, scope, pos);
+      if (inline) return inline;
+      const [a0, a1] = args;
+      return (env) => callPrimOp(op, [a0(env), a1(env)], pos);
     }
+    return (env) => {
+      const vals = new Array<Lazy>(args.length);
+      for (let i = 0; i < args.length; i++) vals[i] = args[i](env);
+      return callPrimOp(op, vals, pos);
+    };
   }
   const args = e.args.map((a) => compileLazy(a, scope));
   const fn = compile(e.fn, scope);

@@ -11,8 +11,8 @@
 // (--predictable: single-threaded compilation and GC, a fixed random seed). The two builds
 // run side by side: V8's GC heuristics look at elapsed time, so a run made under a
 // different load can differ by several percent even with the same build. Even side by side
-// one pair of runs can differ by a few percent: take the median of --runs 3 or more before
-// believing a difference under 5%.
+// one pair of runs can differ by a few percent: take the median of --runs 3 or more (the
+// median of the pairs' ratios) before believing a difference under 5%.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -71,8 +71,11 @@ for (let r = 0; r < runs; r++) {
   console.log(`run ${r + 1}: A ${fmt(ia)}   B ${fmt(ib)}   B/A ${(ib / ia).toFixed(3)}`);
 }
 if (runs > 1) {
+  // Each column's median, and the median of the runs' own ratios: a pair run side by side
+  // shares the machine's state, so its ratio is the steadier figure.
   const med = (xs) => xs.slice().sort((x, y) => x - y)[xs.length >> 1];
   const ma = med(rows.map((x) => x[0]));
   const mb = med(rows.map((x) => x[1]));
-  console.log(`median: A ${fmt(ma)}   B ${fmt(mb)}   B/A ${(mb / ma).toFixed(3)}`);
+  const ratio = med(rows.map(([ia, ib]) => ib / ia));
+  console.log(`median: A ${fmt(ma)}   B ${fmt(mb)}   B/A ${ratio.toFixed(3)}`);
 }

@@ -13,6 +13,13 @@ let
   # `__nixling` (native module system) exists only in nixling; other evaluators see null.
   native = with { __nixling = null; }; __nixling;
 
+  # Added to a submodule evaluated only to list its options (documentation): nothing
+  # in it is checked.
+  noCheckForDocsModule = {
+    config._module.check = lib.mkForce false;
+    _file = "<built-in module that disables checks for the purpose of documentation generation>";
+  };
+
   isStringLike = x: isString x || isPath x || x ? outPath || x ? __toString;
 
   defaultFunctor = name: { inherit name; type = lib.types.${name} or null; wrapped = null; payload = null; binOp = a: b: null; };
@@ -623,7 +630,14 @@ let
             valueMeta = { inherit configuration; };
           });
         emptyValue = { value = base.config; };
-        getSubOptions = prefix: (base.extendModules { inherit prefix; }).options;
+        # As in the manual's option listing: checks off, and the freeform type's own
+        # sub-options exposed under a name no option discovery cares about.
+        getSubOptions = prefix:
+          let
+            docsEval = base.extendModules { inherit prefix; modules = [ noCheckForDocsModule ]; };
+            freeform = docsEval.options._module.freeformType.value or null;
+          in
+          docsEval.options // lib.optionalAttrs (freeform != null) { _freeformOptions = freeform.getSubOptions prefix; };
         getSubModules = modules;
         substSubModules = m: submoduleWith (attrs // { modules = m; });
         nestedTypes = { };
@@ -633,7 +647,9 @@ let
           binOp = lhs: rhs: {
             modules = lhs.modules ++ rhs.modules;
             specialArgs = lhs.specialArgs // rhs.specialArgs;
-            class = if lhs.class == null then rhs.class else lhs.class;
+            class = if lhs.class == null then rhs.class
+              else if rhs.class == null || lhs.class == rhs.class then lhs.class
+              else throw "A submoduleWith option is declared multiple times with conflicting class values \"${toString lhs.class}\" and \"${toString rhs.class}\".";
             shorthandOnlyDefinesConfig = if lhs.shorthandOnlyDefinesConfig == null then rhs.shorthandOnlyDefinesConfig
               else if rhs.shorthandOnlyDefinesConfig == null then lhs.shorthandOnlyDefinesConfig
               else if lhs.shorthandOnlyDefinesConfig == rhs.shorthandOnlyDefinesConfig then lhs.shorthandOnlyDefinesConfig
@@ -667,12 +683,14 @@ let
       check = value: value._type or null == "option-type";
       merge = loc: defs: if length defs == 1 then (head defs).value
         else
-          let
-            # Sub-modules carry the file of the definition they came from (as fixupOptionType does).
-            located = d: if (d.value.getSubModules or null) == null then d.value
-              else d.value.substSubModules (map (m: { _file = d.file; imports = [ m ]; }) d.value.getSubModules);
-          in
-          (lib.evalModules { modules = map (d: { _file = d.file; options.x = lib.mkOption { type = located d; }; }) defs; }).options.x.type;
+          # Each definition becomes a declaration of one option, so that the types merge as
+          # declarations do (sub-modules wrapped in the file of their definition). evalModules
+          # merges its modules last first, as nixpkgs does; nixpkgs merges these declarations
+          # in definition order, hence the reversal.
+          let at = if loc == [ ] then [ "_" ] else loc; in
+          (lib.getAttrFromPath at (lib.evalModules {
+            modules = lib.reverseList (map (d: { _file = d.file; options = lib.setAttrByPath at (lib.mkOption { type = d.value; }); }) defs);
+          }).options).type;
     };
   };
 in

@@ -77,6 +77,11 @@ export const outputCases: string[] = [
   `let o = ${ev(`@FIXTURES@/decl-a.nix { options.b = lib.mkOption { }; }`, 'options')}; in [ (map baseNameOf o.a.declarations) (map (p: p.line) o.a.declarationPositions) ]`,
   // _module.check = false
   ev(`{ _module.check = false; } { foo = 1; }`),
+  // a submodule's sub-options expose its freeform type's sub-options (for documentation)
+  `let o = ${ev(`{ options.s = lib.mkOption { type = lib.types.submodule { freeformType = lib.types.attrsOf (lib.types.submodule { options.f = lib.mkOption { description = "f"; }; }); }; }; }`, 'options')}; in builtins.attrNames (o.s.type.getSubOptions [ "s" ])._freeformOptions`,
+  `let o = ${ev(`{ options.s = lib.mkOption { type = lib.types.submodule { freeformType = lib.types.attrsOf (lib.types.submodule { options.f = lib.mkOption { description = "f"; }; }); }; }; }`, 'options')}; in ((o.s.type.getSubOptions [ "s" ])._freeformOptions.f.loc)`,
+  // types.optionType merges submodule types declaration by declaration, in definition order
+  `let o = ${ev(`{ options.t = lib.mkOption { type = lib.types.optionType; }; options.v = lib.mkOption { type = lib.types.int; }; } ({ config, ... }: { options.o = lib.mkOption { type = config.t; default = { }; }; }) { _file = "f1"; t = lib.types.submodule { options.n = lib.mkOption { type = lib.types.int; default = 1; }; }; } { _file = "f2"; t = lib.types.submodule { options.n = lib.mkOption { type = lib.types.int; }; }; }`, 'options')}; in (o.o.type.getSubOptions [ ]).n.declarations`,
 ];
 
 export interface ErrorCase {
@@ -97,4 +102,6 @@ export const errorCases: ErrorCase[] = [
   { expr: ev(`{ options.a = lib.mkOption { type = lib.types.raw; }; } { a = 1; } { a = 1; }`), match: "is defined multiple times while it's expected to be unique." },
   { expr: ev(`{ options.a = lib.mkOption { type = lib.types.nullOr lib.types.int; }; } { a = 1; } { a = null; }`), match: 'is defined both null and not null' },
   { expr: ev(`{ config = { }; foo = 1; }`), match: "has an unsupported attribute `foo'" },
+  { expr: `(lib.types.optionType.merge [ "o" "p" ] [ { file = "f1"; value = lib.types.int; } { file = "f2"; value = lib.types.int; } { file = "f3"; value = lib.types.str; } ]).description`, match: "The option `o.p' in `f3' is already declared in `f1' and `f2'." },
+  { expr: ev(`{ options.s = lib.mkOption { type = lib.types.submoduleWith { class = "a"; modules = [ ]; }; default = { }; }; } { options.s = lib.mkOption { type = lib.types.submoduleWith { class = "b"; modules = [ ]; }; }; }`) + '.s', match: 'A submoduleWith option is declared multiple times with conflicting class values "b" and "a".' },
 ];

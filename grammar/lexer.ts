@@ -847,8 +847,10 @@ class Scanner {
       case 3: {
         const s = text.slice(i, end);
         const v = Number(s);
-        // strtod reports overflow and underflow (ERANGE); Nix turns both into errors.
-        if (!Number.isFinite(v) || (v === 0 && /[1-9]/.test(s.replace(/[eE].*/, '')))) this.fail(`invalid float '${s}'`, i);
+        // strtod reports overflow and underflow (ERANGE); Nix turns both into errors. glibc
+        // counts a result below the smallest normal double (a subnormal) as an underflow too.
+        if (!Number.isFinite(v) || (v < 2.2250738585072014e-308 && /[1-9]/.test(s.replace(/[eE].*/, ''))))
+          this.fail(`invalid float '${s}'`, i);
         this.vals[this.emit(Tk.FLOAT, i, end)] = v;
         break;
       }

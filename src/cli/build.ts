@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { NixError } from '../eval/errors';
+import { indentLines, NixError } from '../eval/errors';
 import { evalAst, parseSource, readSource } from '../eval/index';
 import { Attrs, Lazy } from '../eval/value';
 import { getStore } from '../store';
@@ -24,7 +24,7 @@ import { extractStoreOptions, useStore } from './store-options';
 /** Prints a build or store error and returns the exit status. */
 export function reportStoreError(e: unknown): number {
   if (e instanceof BuildError || (e instanceof Error && !(e instanceof NixError) && /^path '.*' is not valid/.test(e.message))) {
-    writeErr('error: ' + e.message.split('\n').join('\n       ') + '\n');
+    writeErr('error: ' + indentLines(e.message, '       ') + '\n');
     return 1;
   }
   return reportError(e);

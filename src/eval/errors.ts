@@ -122,8 +122,13 @@ export function renderError(err: NixError, opts: RenderOptions = { showTrace: fa
 }
 
 /** Continuation lines of a multi-line message line up under its first line, as Nix prints them. */
-function indentLines(message: string, indent: string): string {
-  return message.includes('\n') ? message.split('\n').join('\n' + indent) : message;
+/** Indents every line after the first, as Nix does: an empty line stays empty. */
+export function indentLines(message: string, indent: string): string {
+  if (!message.includes('\n')) return message;
+  return message
+    .split('\n')
+    .map((line, k) => (k === 0 || line === '' ? line : indent + line))
+    .join('\n');
 }
 
 /** A warning with its position, laid out as Nix prints warnings. */

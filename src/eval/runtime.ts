@@ -246,9 +246,38 @@ export function coerceToString(v: Lazy, opts: CoerceOptions, pos?: Pos): string 
 
 /** `toString` of a float: Nix uses std::to_string, which prints with %f. */
 export function formatFloatToString(f: number): string {
-  // std::to_string(double) prints with %f: six digits after the point.
+  // std::to_string(double) prints with %f: six digits after the point, all the digits of the
+  // exact binary value rounded to nearest, ties to even. toFixed agrees except that it
+  // switches to an exponent from 1e21 on and rounds an exact tie away from zero.
   if (!Number.isFinite(f)) return f > 0 ? 'inf' : f < 0 ? '-inf' : Number.isNaN(f) ? 'nan' : String(f);
-  return f.toFixed(6);
+  const a = Math.abs(f);
+  if (a >= 1e21) return (f < 0 ? '-' : '') + BigInt(a).toString() + '.000000';
+  const micro = exactTieMicros(a);
+  if (micro === undefined) return f.toFixed(6);
+  const digits = micro.toString().padStart(7, '0');
+  return (f < 0 ? '-' : '') + digits.slice(0, -6) + '.' + digits.slice(-6);
+}
+
+const floatView = new DataView(new ArrayBuffer(8));
+
+/**
+ * When `a` (finite, ≥ 0) times 10^6 lies exactly halfway between two integers, the even
+ * one of the two; otherwise undefined.
+ */
+function exactTieMicros(a: number): bigint | undefined {
+  floatView.setFloat64(0, a);
+  const hi = floatView.getUint32(0);
+  const biased = (hi >>> 20) & 0x7ff;
+  const fraction = (BigInt(hi & 0xfffff) << 32n) | BigInt(floatView.getUint32(4));
+  // a = mantissa * 2^exponent exactly.
+  const mantissa = biased === 0 ? fraction : fraction | (1n << 52n);
+  const shift = BigInt(biased === 0 ? 1074 : 1075 - biased);
+  if (shift <= 0n) return undefined;
+  const scaled = mantissa * 1000000n;
+  const half = 1n << (shift - 1n);
+  if ((scaled & ((1n << shift) - 1n)) !== half) return undefined;
+  const below = scaled >> shift;
+  return below % 2n === 0n ? below : below + 1n;
 }
 
 export function mergeContext(a: Context | undefined, b: Context): Context | undefined {

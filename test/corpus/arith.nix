@@ -127,3 +127,17 @@ builtins.typeOf (builtins.add 1 1.0)
 builtins.typeOf (builtins.div 4 2)
 ---
 [ (builtins.add 0.5 0.25) (builtins.sub 0.5 1) (builtins.mul 2 1.5) ]
+---
+# toString of a float is C's %f: every digit of large values, exact ties rounded to even
+[ (toString 1.0e21) (toString 6.02214076e23) (toString (0.0 - 1.0e300)) (toString 9.99e20) ]
+---
+[ (toString 0.0078125) (toString (0.0 - 0.0078125)) (toString 0.0234375) (toString 2.5e-6) (toString 1.0000005) ]
+---
+"${toString 1.0e22} ${toString 0.5e-6} ${toString (0.0 - 1.0e-9)}"
+---
+# strtod's underflow to a subnormal is an invalid float
+2.2e-308
+---
+1.0e-310
+---
+2.3e-308

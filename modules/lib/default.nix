@@ -33,6 +33,8 @@ let
         asserts = load ./asserts.nix;
         debug = load ./debug.nix;
         filesystem = load ./filesystem.nix;
+        fileset = load ./fileset.nix;
+        gvariant = load ./gvariant.nix;
       };
       inherit (sub) trivial fixedPoints attrsets lists strings stringsWithDeps customisation
         derivations meta versions generators asserts debug filesystem;

@@ -205,6 +205,12 @@ let
     attrs = mkOptionType { name = "attrs"; description = "attribute set"; check = isAttrs;
       merge = loc: builtins.foldl' (res: def: res // def.value) { }; emptyValue = { value = { }; }; };
 
+    # A file set or a path (coerced); the definitions are united.
+    fileset = mkOptionType { name = "fileset"; description = "fileset"; descriptionClass = "noun";
+      check = x: lib.fileset.isFileset x;
+      merge = loc: defs: lib.fileset.unions (map (d: d.value) defs);
+      emptyValue = { value = lib.fileset.empty; }; };
+
     package = mkOptionType { name = "package"; descriptionClass = "noun";
       check = x: lib.isDerivation x || lib.isStorePath x;
       merge = loc: defs: let res = mergeOneOption loc defs; in

@@ -286,6 +286,71 @@ export const libCases: string[] = [
   `[ (lib.optionalDrvAttr true 1) (lib.optionalDrvAttr false 1) ]`,
   // --- top-level aliases present ---
   `builtins.all (n: lib ? \${n}) [ "optional" "optionals" "optionalString" "optionalAttrs" "mapAttrs'" "nameValuePair" "mapAttrsToList" "concatStringsSep" "concatMapStringsSep" "escapeShellArg" "escapeShellArgs" "versionAtLeast" "versionOlder" "filterAttrs" "recursiveUpdate" "foldl'" "foldr" "imap0" "imap1" "flatten" "unique" "genAttrs" "attrByPath" "setAttrByPath" "getAttrFromPath" "hasAttrByPath" "collect" "mapAttrsRecursive" "mapAttrsRecursiveCond" "zipAttrsWith" "toList" "isDerivation" "isStorePath" "fix" "fix'" "extends" "composeExtensions" "id" "const" "flip" "pipe" "warn" "warnIf" "throwIf" "throwIfNot" "assertMsg" "assertOneOf" "toInt" "toIntBase10" "toUpper" "toLower" "hasPrefix" "hasSuffix" "removePrefix" "removeSuffix" "splitString" "replaceStrings" "concatLines" "trim" "fixedWidthString" "fixedWidthNumber" "makeBinPath" "makeSearchPath" "mod" "min" "max" "boolToString" "traceSeq" "traceVal" "importJSON" "importTOML" ]`,
+  // --- gvariant ---
+  `builtins.attrNames lib.gvariant`,
+  `with lib.gvariant.type; [ string boolean uchar int16 uint16 int32 uint32 int64 uint64 double variant ]`,
+  `with lib.gvariant.type; [ (arrayOf string) (maybeOf int32) (tupleOf [ int32 string ]) (tupleOf [ ]) (dictionaryEntryOf string variant) (arrayOf (dictionaryEntryOf string (arrayOf (maybeOf (tupleOf [ boolean double ]))))) ]`,
+  `lib.gvariant.intConstructors`,
+  `map lib.gvariant.isGVariant [ (lib.gvariant.mkInt32 1) (lib.gvariant.mkString "s") { } { _type = "gvariant"; } { _type = "option"; } 1 "s" null (x: x) [ ] ]`,
+  `with lib.gvariant; map toString [ (mkBoolean true) (mkBoolean false) (mkString "foo") (mkObjectpath "/org/gnome/x") (mkDouble 1.5) ]`,
+  `with lib.gvariant; map toString [ (mkUchar 255) (mkInt16 (-32768)) (mkUint16 65535) (mkInt32 (-2147483648)) (mkInt32 7) (mkUint32 4294967295) (mkInt64 (-9223372036854775807 - 1)) (mkUint64 9223372036854775807) ]`,
+  `with lib.gvariant; map (v: { inherit (v) _type type value; }) [ (mkBoolean true) (mkString "a") (mkObjectpath "/p") (mkDouble 0.25) (mkUchar 1) (mkInt16 2) (mkUint16 3) (mkInt32 4) (mkUint32 5) (mkInt64 6) (mkUint64 7) ]`,
+  `with lib.gvariant; map toString [ (mkUchar "z") (mkUint32 "x") (mkInt32 true) (mkInt64 1.5) ]`,
+  `with lib.gvariant; [ "\${mkUint32 5}" "k=\${mkString "v"}" "\${mkValue [ "a" ]}" "\${mkBoolean true}" ]`,
+  `with lib.gvariant; map (v: toString (mkValue v)) [ true false 0.5 (-2.0) "x" "" [ "a" "b" ] [ true false ] [ 1.0 2.5 ] [ [ "a" ] [ "b" "c" ] ] (mkUint32 3) (mkTuple [ "t" ]) ]`,
+  `with lib.gvariant; map (v: (mkValue v).type) [ true 0.5 "x" [ "a" ] [ [ 1.0 ] ] [ (mkUint16 1) ] (mkNothing type.string) ]`,
+  `map (v: builtins.tryEval (toString (lib.gvariant.mkValue v))) [ 1 0 (-1) 300 70000 4294967296 (-2147483649) null { } { a = 1; } { __toString = s: "x"; } (x: x) /tmp [ 1 2 ] ]`,
+  `map (s: toString (lib.gvariant.mkString s)) [ "" "it's" "back\\\\slash" "line1\\nline2" "tab\\there" "cr\\rhere" "ünïcødé ✓ 日本" "\\"double\\"" "'\\\\\\n" "\\\\'" "\\$ and \\\${x}" "a,b [c] (d) <e> @f" ]`,
+  `map (s: "\${lib.gvariant.mkValue s}") [ "'" "\\\\" "\\n\\n" "''" ]`,
+  `map (s: toString (lib.gvariant.mkObjectpath s)) [ "/a/b" "it's" "a\\\\b" "nl\\nx" "" ]`,
+  `map (x: toString (lib.gvariant.mkDouble x)) [ 0.0 1.0 (-1.0) 3.14 (-2.5) 100.0 0.1 1.0e-7 0.000001 0.0000005 0.0000015 123456789.123 2.0e15 1.0e20 (-1.0e20) 1.7976931348623157e308 ]`,
+  `map (x: toString (lib.gvariant.mkValue x)) [ 2.0 (-0.0) 1.0e-300 0.3333333333 6.02214076e23 0.0078125 0.0234375 (-0.0078125) (-1.0e-7) ]`,
+  `with lib.gvariant; map toString [ (mkEmptyArray type.string) (mkEmptyArray (type.arrayOf type.int32)) (mkEmptyArray (type.dictionaryEntryOf type.string type.variant)) (mkEmptyArray type.variant) (mkEmptyArray "(sb)") ]`,
+  `with lib.gvariant; [ (mkEmptyArray type.uint64).type (mkEmptyArray type.uint64).value ]`,
+  `with lib.gvariant; map toString [ (mkArray [ "a" ]) (mkArray [ (mkInt32 1) (mkInt32 2) ]) (mkArray [ (mkUint64 1) (mkUint64 2) ]) (mkArray [ (mkArray [ (mkInt32 1) ]) (mkArray [ (mkInt32 2) (mkInt32 3) ]) ]) (mkArray [ (mkEmptyArray type.string) [ "x" ] ]) ]`,
+  `with lib.gvariant; map toString [ (mkArray [ (mkVariant "a string") (mkVariant (mkInt32 1)) (mkVariant [ true ]) ]) (mkArray [ (mkNothing type.int32) (mkJust (mkInt32 1)) ]) (mkArray [ (mkTuple [ "a" 1.5 ]) (mkTuple [ "b" 2.0 ]) ]) ]`,
+  `with lib.gvariant; [ (builtins.tryEval (toString (mkArray [ ]))) (builtins.tryEval (toString (mkArray [ "a" true ]))) (builtins.tryEval (mkArray [ "a" true ]).type) (builtins.length (mkArray [ "a" true ]).value) (builtins.tryEval (toString (mkArray [ (mkInt32 1) (mkUint32 1) ]))) (builtins.tryEval (toString (mkArray [ 1 ]))) ]`,
+  `with lib.gvariant; [ (builtins.tryEval (mkArray [ ]).value) ((mkArray [ ]) ? type) (builtins.tryEval (mkArray [ ]).type) ]`,
+  `with lib.gvariant; map toString [ (mkVariant "foo") (mkVariant true) (mkVariant 1.5) (mkVariant [ "a" ]) (mkVariant (mkUint32 2)) (mkVariant (mkVariant "x")) (mkVariant (mkVariant (mkVariant (mkInt32 0)))) (mkVariant (mkNothing type.string)) (mkVariant (mkEmptyArray type.string)) ]`,
+  `with lib.gvariant; [ (mkVariant "x").type (mkVariant "x").value.type (mkVariant (mkVariant 1.0)).value.value.value (builtins.tryEval (toString (mkVariant 1))) (builtins.tryEval (toString (mkVariant { }))) ]`,
+  `with lib.gvariant; map toString [ (mkDictionaryEntry "url" (mkVariant "https://duckduckgo.com/?q=%s")) (mkDictionaryEntry (mkInt32 1) [ "foo" ]) (mkDictionaryEntry (mkUint32 1) (mkTuple [ true 1.5 ])) (mkDictionaryEntry "k" (mkDictionaryEntry "n" "v")) (mkDictionaryEntry "it's" "a\\nb") ]`,
+  `with lib.gvariant; toString (mkArray [ (mkDictionaryEntry "url" (mkVariant "https://x")) (mkDictionaryEntry "bang" (mkVariant "!d")) (mkDictionaryEntry "name" (mkVariant (mkUint16 3))) ])`,
+  `with lib.gvariant; let e = mkDictionaryEntry "k" [ "v" ]; in [ e.type e.value e._type ]`,
+  `with lib.gvariant; [ (builtins.tryEval (toString (mkDictionaryEntry 1 "v"))) (builtins.tryEval (toString (mkDictionaryEntry "k" 2))) (mkDictionaryEntry 1 "v").value ]`,
+  `with lib.gvariant; map toString [ (mkNothing type.string) (mkNothing (type.arrayOf type.int32)) (mkJust "x") (mkJust (mkUint32 4)) (mkJust (mkJust (mkUint16 1))) (mkJust [ "a" ]) (mkJust true) (mkJust 2.5) (mkJust (mkNothing type.boolean)) ]`,
+  `with lib.gvariant; map toString [ (mkMaybe type.string "raw") (mkMaybe type.int32 5) (mkMaybe type.string (mkString "it's")) (mkMaybe type.boolean null) (mkMaybe "i" 1.5) ]`,
+  `with lib.gvariant; [ (mkNothing type.string).type (mkNothing type.string).value (mkJust "x").type (mkJust "x").value.value (mkJust [ true ]).type (mkMaybe "s" "v").value (builtins.tryEval (toString (mkJust 1))) ]`,
+  `with lib.gvariant; map toString [ (mkTuple [ ]) (mkTuple [ (mkInt32 1) [ "foo" ] ]) (mkTuple [ (mkInt32 1) "two" 3.0 [ true ] (mkTuple [ false ]) ]) (mkTuple [ (mkNothing type.string) (mkJust "j") (mkVariant "v") ]) (mkTuple [ (mkDictionaryEntry "a" (mkUchar 1)) (mkEmptyArray type.double) ]) ]`,
+  `with lib.gvariant; [ (mkTuple [ "a" true 1.0 (mkUint64 1) ]).type (mkTuple [ ]).type (mkTuple [ (mkTuple [ (mkTuple [ ]) ]) ]).type (builtins.tryEval (toString (mkTuple [ 1 ]))) (builtins.length (mkTuple [ 1 ]).value) ]`,
+  `with lib.gvariant; toString (mkArray [ (mkTuple [ (mkArray [ (mkDictionaryEntry "k" (mkVariant (mkArray [ (mkJust (mkTuple [ "x" (mkInt16 (-1)) ])) ]))) ]) (mkObjectpath "/o") ]) ])`,
+  `with lib.gvariant; map toString [ ((mkUint32 1) // { value = 2; }) ((mkString "a") // { value = "b'c"; }) ((mkArray [ "a" ]) // { type = "av"; }) ((mkBoolean true) // { value = false; }) ((mkNothing "s") // { value = "now"; }) ]`,
+  `with lib.gvariant; [ (mkObjectpath "/a").type (mkValue (mkObjectpath "/a")).type (toString (mkArray [ (mkObjectpath "/a") "b" ])) ]`,
+  // --- fileset ---
+  // fsCase (below) puts `fs` (lib.fileset, with a pathType that works on Nix 2.8),
+  // `root` (fixtures/fileset) and `rel` (paths to names relative to root) in scope.
+  fsCase(`rel (fs.toList root)`),
+  fsCase(`map rel [ (fs.toList (root + "/a")) (fs.toList (root + "/a/x")) (fs.toList (root + "/a/b")) (fs.toList fs.empty) ]`),
+  fsCase(`rel (fs.toList (fs.union (root + "/a") (root + "/src/main.c")))`),
+  fsCase(`map rel [ (fs.toList (fs.unions [ (root + "/a/x") (root + "/docs") fs.empty (root + "/a/b") ])) (fs.toList (fs.unions [ ])) (fs.toList (fs.union (root + "/a/x") (root + "/a/b/y"))) ]`),
+  fsCase(`map rel [ (fs.toList (fs.intersection root (root + "/src"))) (fs.toList (fs.intersection (root + "/a") (root + "/src"))) (fs.toList (fs.intersection (root + "/a/x") (root + "/a"))) (fs.toList (fs.intersection fs.empty root)) ]`),
+  fsCase(`rel (fs.toList (fs.intersection (fs.unions [ (root + "/a/x") (root + "/src/main.c") (root + "/README.md") ]) (fs.unions [ (root + "/src") (root + "/a") ])))`),
+  fsCase(`map rel [ (fs.toList (fs.difference (root + "/a") root)) (fs.toList (fs.difference (root + "/src") (root + "/src/util/helper.c"))) (fs.toList (fs.difference (root + "/a/x") (root + "/a/b"))) (fs.toList (fs.difference fs.empty root)) (fs.toList (fs.difference (root + "/docs") fs.empty)) ]`),
+  fsCase(`rel (fs.toList (fs.difference root (fs.unions [ (root + "/a/b") (root + "/src/main.h") (fs.maybeMissing (root + "/nope")) ])))`),
+  fsCase(`map rel [ (fs.toList (fs.maybeMissing (root + "/nope"))) (fs.toList (fs.maybeMissing (root + "/a/b/z.nix"))) (fs.toList (fs.maybeMissing (root + "/docs"))) ]`),
+  fsCase(`map rel [ (fs.toList (fs.fileFilter (file: file.hasExt "c") root)) (fs.toList (fs.fileFilter (file: file.name == "y" || file.type == "regular" && file.hasExt "md") root)) (fs.toList (fs.fileFilter (file: true) (root + "/a/x"))) (fs.toList (fs.fileFilter (file: false) (root + "/a/x"))) ]`),
+  fsCase(`map rel [ (fs.toList (fs.intersection (root + "/src") (fs.fileFilter (f: f.hasExt "h") root))) (fs.toList (fs.intersection (root + "/a") (fs.fileFilter (f: f.name != "x") /.))) (fs.toList (fs.difference (fs.unions [ (root + "/a") (root + "/src") ]) (fs.fileFilter (f: f.hasExt "c" || f.hasExt "nix") root))) ]`),
+  fsCase(`map fs.isFileset [ root (root + "/a/x") (root + "/nope") fs.empty "x" "\${root}" 1 null [ ] { } (fs.union root root) { _type = "fileset"; _internalVersion = 4; } ]`),
+  fsCase(`map (s: (fs.toSource s).outPath) [ { inherit root; fileset = fs.unions [ (root + "/a/b") (root + "/src/util") ]; } { inherit root; fileset = fs.difference root (root + "/a"); } { inherit root; fileset = fs.empty; } { root = root + "/a"; fileset = fs.fileFilter (f: f.hasExt "nix") (root + "/a"); } { root = root + "/src"; fileset = root + "/src/util/helper.c"; } { root = @FIXTURES@; fileset = root + "/src"; } ]`),
+  fsCase(`let s = fs.toSource { inherit root; fileset = root + "/a/x"; }; in [ (builtins.attrNames s) s.name s._isLibCleanSourceWith (s.origSrc == root) ("\${s}" == s.outPath) ]`),
+  fsCase(`map rel [ (fs.toList (fs.fromSource (fs.toSource { inherit root; fileset = fs.unions [ (root + "/a/x") (root + "/docs") ]; }))) (fs.toList (fs.fromSource (root + "/src"))) (fs.toList (fs.fromSource { _isLibCleanSourceWith = true; origSrc = root; filter = p: t: t == "directory" || lib.hasSuffix ".md" p; })) (fs.toList (fs.fromSource { _isLibCleanSourceWith = true; origSrc = root + "/a/x"; filter = p: t: false; })) ]`),
+  fsCase(`(fs.toSource { inherit root; fileset = fs.fromSource { _isLibCleanSourceWith = true; origSrc = root; filter = p: t: !(lib.hasSuffix ".md" p); }; }).outPath`),
+  fsCase(`[ (fs.trace (root + "/a") 1) (fs.trace fs.empty 2) (fs.trace (fs.difference root (fs.unions [ (root + "/a/b/y") (root + "/docs") ])) 3) (rel (fs.toList (fs.traceVal (fs.unions [ (root + "/a/b") (root + "/src/util") ])))) ]`),
+  fsCase(`map (x: (builtins.tryEval (fs.toList x)).success) [ "foo" "\${root}" (root + "/nope") 1 null { } { _isLibCleanSourceWith = true; } { _type = "fileset"; _internalVersion = 9; } fs.empty root ]`),
+  fsCase(`map (x: (builtins.tryEval x).success) [ (fs.union root "./.") (fs.unions [ root 5 ]) (fs.unions 5) (fs.intersection root { }) (fs.difference root (root + "/nope")) (fs.maybeMissing "/x") (fs.maybeMissing 1) ]`),
+  fsCase(`map (x: (builtins.tryEval (fs.toList x)).success) [ (fs.fileFilter 1 root) (fs.fileFilter (f: true) "x") (fs.fileFilter (f: true) fs.empty) (fs.fileFilter (f: true) (root + "/nope")) (fs.fileFilter ({ name, type, hasExt, ... }: true) root) ]`),
+  fsCase(`map (a: (builtins.tryEval (fs.toSource a).outPath).success) [ { inherit root; fileset = root + "/nope"; } { root = root + "/a"; fileset = root; } { root = root + "/a"; fileset = root + "/src"; } { root = "/tmp"; fileset = root; } { root = 1; fileset = root; } { root = root + "/nope"; fileset = root; } { root = root + "/a/x"; fileset = root; } { root = { _isLibCleanSourceWith = true; }; fileset = root; } { inherit root; fileset = "\${root}/a"; } ]`),
+  fsCase(`map (x: (builtins.tryEval (fs.toList x)).success) [ (fs.fromSource "/x") (fs.fromSource 1) (fs.fromSource (root + "/nope")) (fs.gitTracked "x") (fs.gitTracked (root + "/a/x")) (fs.gitTracked root) (fs.gitTrackedWith { recurseSubmodules = 1; } root) ]`),
+  fsCase(`[ (builtins.tryEval fs.empty._noEval).success (builtins.tryEval (fs.union root root)._noEval).success fs.empty._type (fs.union root root)._type ]`),
 ];
 
 /**
@@ -295,6 +360,20 @@ export const libCases: string[] = [
 export const ourOnlyCases: Record<string, string> = {
   '[ (lib.pathIsDirectory @FIXTURES@) (lib.pathIsRegularFile @FIXTURES@/data.json) (lib.pathIsDirectory @FIXTURES@/missing) (lib.pathType @FIXTURES@/text.txt) ]':
     '[true,true,false,"regular"]',
-  'map baseNameOf (lib.filesystem.listFilesRecursive @FIXTURES@)': '["data.json","data.toml","text.txt"]',
+  'map baseNameOf (lib.filesystem.listFilesRecursive @FIXTURES@)': '["data.json","data.toml","README.md","y","z.nix","x","default.nix","guide.md","main.c","main.h","helper.c","text.txt"]',
   '[ (baseNameOf (lib.filesystem.resolveDefaultNix @FIXTURES@)) (lib.filesystem.resolveDefaultNix "/x/") ]': '["default.nix","/x/default.nix"]',
 };
+
+/**
+ * A lib.fileset case: BODY with `fs` (lib.fileset of a lib whose pathType also works on
+ * Nix 2.8, which lacks builtins.readFileType), `root` (fixtures/fileset) and `rel` (a
+ * list of paths as names relative to root) in scope.
+ */
+function fsCase(body: string): string {
+  return (
+    'let pt = p: if dirOf p == p then "directory" else (builtins.readDir (dirOf p)).${baseNameOf p}; ' +
+    'fs = (lib.extend (final: prev: { filesystem = prev.filesystem // { pathType = pt; }; })).fileset; ' +
+    'root = @FIXTURES@/fileset; rel = map (p: lib.removePrefix (toString root + "/") (toString p)); in ' +
+    body
+  );
+}

@@ -693,10 +693,14 @@ let
           # declarations do (sub-modules wrapped in the file of their definition). evalModules
           # merges its modules last first, as nixpkgs does; nixpkgs merges these declarations
           # in definition order, hence the reversal.
-          let at = if loc == [ ] then [ "_" ] else loc; in
-          (lib.getAttrFromPath at (lib.evalModules {
-            modules = lib.reverseList (map (d: { _file = d.file; options = lib.setAttrByPath at (lib.mkOption { type = d.value; }); }) defs);
-          }).options).type;
+          # The option sits at the top of its evaluation, with the rest of `loc` as prefix, so
+          # that errors name `loc` while no declaration of this evaluation's own `_module`
+          # can clash with it.
+          let name = if loc == [ ] then "_" else lib.last loc; in
+          (lib.evalModules {
+            prefix = if loc == [ ] then [ ] else lib.init loc;
+            modules = lib.reverseList (map (d: { _file = d.file; options.${name} = lib.mkOption { type = d.value; }; }) defs);
+          }).options.${name}.type;
     };
   };
 in

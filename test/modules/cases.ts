@@ -80,6 +80,8 @@ export const outputCases: string[] = [
   // a submodule's sub-options expose its freeform type's sub-options (for documentation)
   `let o = ${ev(`{ options.s = lib.mkOption { type = lib.types.submodule { freeformType = lib.types.attrsOf (lib.types.submodule { options.f = lib.mkOption { description = "f"; }; }); }; }; }`, 'options')}; in builtins.attrNames (o.s.type.getSubOptions [ "s" ])._freeformOptions`,
   `let o = ${ev(`{ options.s = lib.mkOption { type = lib.types.submodule { freeformType = lib.types.attrsOf (lib.types.submodule { options.f = lib.mkOption { description = "f"; }; }); }; }; }`, 'options')}; in ((o.s.type.getSubOptions [ "s" ])._freeformOptions.f.loc)`,
+  // a freeform type defined twice merges (types.optionType), next to _module's own options
+  `let c = ${ev(`{ options.s = lib.mkOption { type = lib.types.submodule { config._module.freeformType = lib.mkMerge [ (lib.types.attrsOf (lib.types.submodule { options.a = lib.mkOption { }; })) (lib.types.attrsOf (lib.types.submodule { options.b = lib.mkOption { }; })) ]; }; }; } { s.x.a = 1; s.y.b = 2; }`)}; in [ c.s.x.a c.s.y.b ]`,
   // types.optionType merges submodule types declaration by declaration, in definition order
   `let o = ${ev(`{ options.t = lib.mkOption { type = lib.types.optionType; }; options.v = lib.mkOption { type = lib.types.int; }; } ({ config, ... }: { options.o = lib.mkOption { type = config.t; default = { }; }; }) { _file = "f1"; t = lib.types.submodule { options.n = lib.mkOption { type = lib.types.int; default = 1; }; }; } { _file = "f2"; t = lib.types.submodule { options.n = lib.mkOption { type = lib.types.int; }; }; }`, 'options')}; in (o.o.type.getSubOptions [ ]).n.declarations`,
 ];

@@ -51,6 +51,19 @@ describe('<nixling/nixos>', () => {
     });
   });
 
+  it('accepts the meta attributes NixOS modules carry, keyed by the defining file', () => {
+    write('svc-meta.nix', `{ lib, ... }: { meta = { maintainers = with lib.maintainers; [ alice ]; teams = [ ]; doc = ./svc-meta.nix; buildDocsInSandbox = false; }; }`);
+    write('c-meta.nix', `{ ... }: { imports = [ ./svc-meta.nix ]; meta.maintainers = [ "me" ]; }`);
+    const r = nl('eval', '--json', '-E', `let m = (import <nixling/nixos> { configuration = ./c-meta.nix; }).config.meta; in {
+      files = map baseNameOf (builtins.attrNames m.maintainers);
+      mine = m.maintainers.\${toString ./c-meta.nix};
+      svcCount = builtins.length m.maintainers.\${toString ./svc-meta.nix};
+      sandbox = map (d: d.value) m.buildDocsInSandbox;
+    }`);
+    expect(r.err).toBe('');
+    expect(JSON.parse(r.out)).toEqual({ files: ['c-meta.nix', 'svc-meta.nix'], mine: ['me'], svcCount: 1, sandbox: [false] });
+  });
+
   it('lets a configuration disable a base module by its path under modulesPath', () => {
     write('c2.nix', `{ modulesPath, ... }: { disabledModules = [ "config/networking.nix" ]; }`);
     const r = nl('eval', '-E', `(import <nixling/nixos> { configuration = ./c2.nix; }).options ? networking`);

@@ -3,6 +3,7 @@
   ./config/networking.nix
   ./config/system-path.nix
   ./misc/assertions.nix
+  ./misc/meta.nix
   ./misc/nixpkgs.nix
   ./system/activation/top-level.nix
   ./system/boot/systemd.nix

@@ -2,7 +2,7 @@
  * Builtins that control evaluation: throw, abort, tryEval, seq, deepSeq, trace, warn,
  * addErrorContext, break.
  */
-import { NixError } from '../eval/errors';
+import { indentLines, NixError } from '../eval/errors';
 import { printValue } from '../eval/print';
 import { coerceToString, deepForce, forceString, forceStringValue } from '../eval/runtime';
 import { evalState } from '../eval/state';
@@ -85,8 +85,9 @@ export const builtins: Builtin[] = [
       if (evalState.abortOnWarn || process.env.NIX_ABORT_ON_WARN) {
         throw new NixError('eval', text, pos).addTrace('while evaluating a warning (abort-on-warn is set)');
       }
-      // Continuation lines line up under the first, as Nix's logger prints them.
-      evalState.stderr(`evaluation warning: ${text.replace(/\n/g, '\n' + ' '.repeat(20))}\n`);
+      // Continuation lines line up under the first, as Nix's logger prints them; a message
+      // that starts on a new line is printed as it is.
+      evalState.stderr(`evaluation warning:${text.startsWith('\n') ? text : ' ' + indentLines(text, ' '.repeat(20))}\n`);
       return force(v);
     },
   },

@@ -23,3 +23,16 @@ describe('error layout', () => {
     expect(message(ours)).toBe(message(nix.stderr));
   });
 });
+
+describe('warning layout (builtins.warn)', () => {
+  const warningOf = (text: string): string => {
+    const r = spawnSync(require.resolve('../../bin/nixling'), ['instantiate', '--eval', '-E', `builtins.warn ${text} null`], { encoding: 'utf8' });
+    return r.stderr;
+  };
+  it('aligns continuation lines under the first line and leaves empty lines empty', () => {
+    expect(warningOf('"foo\\n\\nbar"')).toBe('evaluation warning: foo\n\n                    bar\n');
+  });
+  it('prints a message that starts with a newline as it is, as current Nix does', () => {
+    expect(warningOf('"\\nfoo\\nbar"')).toBe('evaluation warning:\nfoo\nbar\n');
+  });
+});

@@ -176,6 +176,12 @@ export interface Call extends Base {
   args: Expr[];
   /** For calls desugared from an operator (`a - b`, `a < b`, `-a`): the operator's offset, where Nix reports errors. */
   opStart?: number;
+  /**
+   * For `e or` (a call of e with the variable `or`) written where it is not the head of an
+   * application (an argument, a list element, a default after `or`): the offset of its first
+   * token, where current Nix warns that the meaning of this form will change.
+   */
+  cursedOr?: number;
 }
 export interface Let extends Base {
   kind: 'Let';

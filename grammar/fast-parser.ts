@@ -27,7 +27,7 @@
  *     ||  left         <  >  <=  >=  n.a.     !  (prefix)   *  /  left     ?   non-assoc
  *     &&  left                                                            -  (prefix, highest)
  */
-import { ParseError, type AttrName, type Attrs, type BinOpKind, type Expr, type Formal, type Source } from './ast';
+import { ParseError, type AttrName, type Attrs, type BinOpKind, type Call, type Expr, type Formal, type Source } from './ast';
 import {
   addAttr,
   addAttr1,
@@ -132,6 +132,7 @@ const X_THEN = expecting(Tk.THEN);
 const X_ELSE = expecting(Tk.ELSE);
 const X_IND_CLOSE = expecting(Tk.IND_CLOSE);
 const X_PATH_END = expecting(Tk.PATH_END);
+const X_DOLLAR_CURLY = expecting(Tk.DOLLAR_CURLY);
 const X_EOF = expecting(Tk.EOF);
 const X_ATTR = expecting(Tk.ID, Tk.OR_KW, Tk.DOLLAR_CURLY, Tk.DQUOTE);
 // Where parser.ts's error provider reports what bison's state would also accept.
@@ -472,10 +473,12 @@ function exprApp(): Expr {
     t = types[p];
   }
   while (FIRST_SIMPLE[t]) {
+    const first = starts[p];
     let arg = exprSimple();
     t = types[p];
     if (t === Tk.DOT || t === Tk.OR_KW) {
-      arg = selectRest(arg, t);
+      if (t === Tk.OR_KW) arg = cursedOr(selectRest(arg, t), first);
+      else arg = selectRest(arg, t);
       t = types[p];
     }
     if (e.kind === 'Call') {
@@ -486,11 +489,19 @@ function exprApp(): Expr {
   return e;
 }
 
-/** A simple expression with its selection: `e.a.b`, `e.a.b or d`, `e or`. */
+/** A simple expression with its selection: `e.a.b`, `e.a.b or d`, `e or` (not in an application). */
 function exprSelect(): Expr {
+  const first = starts[p];
   const e = exprSimple();
   const t = types[p];
-  return t === Tk.DOT || t === Tk.OR_KW ? selectRest(e, t) : e;
+  if (t === Tk.OR_KW) return cursedOr(selectRest(e, t), first);
+  return t === Tk.DOT ? selectRest(e, t) : e;
+}
+
+/** Marks `e or` outside the head of an application (see Call.cursedOr). */
+function cursedOr(call: Expr, first: number): Expr {
+  (call as Call).cursedOr = first;
+  return call;
 }
 
 /** After `e`, at `.` or `or` (t): `e.a.b`, `e.a.b or d`, or `e or` (a call of e with the variable `or`). */
@@ -645,8 +656,17 @@ function indString(): Expr {
 function path(): Expr {
   const first = p++;
   let parts: Expr[] | undefined;
-  for (let e = stringPiece(); e !== undefined; e = stringPiece()) (parts ??= []).push(e);
+  let interpolated = false;
+  for (;;) {
+    if (types[p] === Tk.DOLLAR_CURLY) interpolated = true;
+    const e = stringPiece();
+    if (e === undefined) break;
+    (parts ??= []).push(e);
+  }
   const endTok = expect(Tk.PATH_END, X_PATH_END);
+  // Nix's grammar has a path's literal pieces only around an interpolation: `/a//b`
+  // (PATH `/a/`, STR `/b`) is a syntax error.
+  if (parts !== undefined && !interpolated) unexpected(endTok, X_DOLLAR_CURLY);
   const literal = slice(first);
   const value = types[first] === Tk.HPATH ? homeDir() + literal.slice(1) : resolvePath(literal, src.dir);
   const start = starts[first];

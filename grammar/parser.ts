@@ -465,6 +465,10 @@ export class NixParser extends EmbeddedActionsParser {
 
   private exprApp = this.RULE('exprApp', (): Expr => {
     let e = this.SUBRULE(this.exprSelect);
+    // `e or` heading an application is the call it reads as (see Call.cursedOr).
+    this.ACTION(() => {
+      if (e.kind === 'Call') delete e.cursedOr;
+    });
     this.MANY(() => {
       const a = this.SUBRULE1(this.exprSelect);
       this.ACTION(() => (e = this.call(e, a, e.start)));
@@ -473,6 +477,7 @@ export class NixParser extends EmbeddedActionsParser {
   });
 
   private exprSelect = this.RULE('exprSelect', (): Expr => {
+    const first = this.LA(1).startOffset;
     const e = this.SUBRULE(this.exprSimple);
     const r = this.OPTION(() =>
       this.OR([
@@ -498,6 +503,7 @@ export class NixParser extends EmbeddedActionsParser {
                 this.node('Call', e.start, kw.startOffset + 2, {
                   fn: e,
                   args: [{ kind: 'Var', src: this.src, start: kw.startOffset, end: kw.startOffset + 2, name: 'or' }],
+                  cursedOr: first,
                 }),
             );
           },
@@ -654,6 +660,7 @@ export class NixParser extends EmbeddedActionsParser {
       { ALT: () => this.CONSUME(T.HPATH) as Token },
     ]);
     const parts: Expr[] = [];
+    let interpolated = false;
     this.MANY(() =>
       this.OR1([
         {
@@ -667,13 +674,21 @@ export class NixParser extends EmbeddedActionsParser {
             this.CONSUME(T.DOLLAR_CURLY);
             const e = this.SUBRULE(this.expr);
             this.CONSUME(T.RBRACE);
-            this.ACTION(() => parts.push(e));
+            this.ACTION(() => {
+              parts.push(e);
+              interpolated = true;
+            });
           },
         },
       ]),
     );
     const endTok = this.CONSUME(T.PATH_END);
     return this.ACTION((): Expr => {
+      // Nix's grammar has a path's literal pieces only around an interpolation: `/a//b`
+      // (PATH `/a/`, STR `/b`) is a syntax error.
+      if (parts.length > 0 && !interpolated) {
+        throw new SyntaxErrorAt(`syntax error, unexpected ${label(endTok)}${expecting([T.DOLLAR_CURLY])}`, endTok);
+      }
       const lit = first.payload as string;
       const value = first.tokenType === T.HPATH ? homeDir() + lit.slice(1) : resolvePath(lit, this.src.dir);
       const p: Expr = this.node('Path', first.startOffset, first.end, { value, literal: lit });

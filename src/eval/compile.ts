@@ -12,7 +12,7 @@ import { printExpr } from '../../grammar';
 import { NixError, Pos } from './errors';
 import { Resolution, noteLazyRead, resolve, Scope } from './scope';
 import { evalState } from './state';
-import { lintLiteral } from './lint';
+import { lintLiteral, warnCursedOr } from './lint';
 import {
   AttrCache,
   AttrPos,
@@ -914,6 +914,7 @@ function compilePrimOpArg(e: A.Expr, scope: Scope | null): LazyCode {
 }
 
 function compileCall(e: A.Call, scope: Scope | null): Code {
+  warnCursedOr(e);
   const pos = posOf(e);
   // Calls of builtins bound at top level with all their arguments skip partial application.
   const op = staticPrimOp(e.fn, scope);

@@ -1,10 +1,10 @@
 /**
  * The literal lints of current Nix (`--lint-url-literals`, `--lint-absolute-path-literals`,
- * `--lint-short-path-literals`, each `warn` or `fatal`): checked when a file is compiled,
- * as Nix checks them when it parses.
+ * `--lint-short-path-literals`, each `warn` or `fatal`), and its warning about `e or` used
+ * as a call: checked when a file is compiled, as Nix checks them when it parses.
  */
 import type * as A from '../../grammar/ast';
-import { NixError, renderWarning } from './errors';
+import { NixError, renderWarning, showPos } from './errors';
 import { evalState, LintLevel } from './state';
 
 function report(level: LintLevel, e: A.Str | A.Path, warning: string, error = warning): void {
@@ -32,4 +32,23 @@ export function lintLiteral(e: A.Str | A.Path): void {
   else if (!lit.startsWith('./') && !lit.startsWith('../')) {
     report(lint.shortPathLiterals, e, `relative path literal '${lit}' should be prefixed with '.' for clarity: './${lit}' (lint-short-path-literals)`);
   }
+}
+
+const warnedCursedOr = new WeakSet<A.Call>();
+
+/**
+ * `[ f or ]`, `g f or`, `x.a or f or`: current Nix warns that `e or` outside the head of an
+ * application (where it reads as the call `e or`) will change meaning (see Call.cursedOr).
+ */
+export function warnCursedOr(e: A.Call): void {
+  // Once per node: some calls are compiled twice (both ways of an optimisation).
+  if (e.cursedOr === undefined || warnedCursedOr.has(e)) return;
+  warnedCursedOr.add(e);
+  const where = showPos({ src: e.src, start: e.cursedOr, end: e.cursedOr });
+  evalState.stderr(
+    `warning: at ${where}: This expression uses \`or\` as an identifier in a way that will change in a future Nix release.\n` +
+      `Wrap this entire expression in parentheses to preserve its current meaning:\n` +
+      `    (${e.src.text.slice(e.cursedOr, e.end)})\n` +
+      `Give feedback at https://github.com/NixOS/nix/pull/11121\n`,
+  );
 }

@@ -157,8 +157,8 @@ export function astToJson(e: unknown): unknown {
     if (s && typeof obj.start === 'number' && typeof obj.end === 'number') out.pos = pos(s, obj.start, obj.end);
     for (const [k, x] of Object.entries(obj)) {
       if (k === 'src' || k === 'start' || k === 'end' || k === 'kind' || x === undefined) continue;
-      if (k === 'opStart' && s && typeof x === 'number') {
-        out.opPos = pos(s, x, x);
+      if ((k === 'opStart' || k === 'cursedOr') && s && typeof x === 'number') {
+        out[k === 'opStart' ? 'opPos' : 'cursedOrPos'] = pos(s, x, x);
         continue;
       }
       out[k] = conv(x, s);

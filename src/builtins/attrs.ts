@@ -59,7 +59,7 @@ function removeAttrs(args: Lazy[], pos: Pos | undefined): Value {
       }
     } else m.delete(n);
   }
-  if (m === undefined) return a;
+  if (m === undefined) return a.size === 0 ? a : a.copy();
   return new Attrs(m, a.pos);
 }
 
@@ -152,7 +152,7 @@ function intersectAttrs(args: Lazy[], pos: Pos | undefined): Value {
       if (l.has(k)) m.set(k, v);
     });
   }
-  if (m.size === r.size) return r;
+  if (m.size === r.size) return r.size === 0 ? r : r.copy();
   return new Attrs(m, r.pos);
 }
 

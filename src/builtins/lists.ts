@@ -10,7 +10,7 @@
 import { Builtin, strict1 } from './registry';
 import { NixError, Pos } from '../eval/errors';
 import { Attrs, EMPTY_LIST, force, Lazy, NixList, NixString, PrimOp, Value, Lambda, PrimOpApp } from '../eval/value';
-import { callFunction1, callFunction2, eqValues, lazyApply, lessThan, typeError, forceStringNoCtx } from '../eval/runtime';
+import { callFunction1, callFunction2, eqHeld, lazyApply, lessThan, typeError, forceStringNoCtx } from '../eval/runtime';
 import { lessThanFn } from './arith';
 
 // ---------------------------------------------------------------------------------------
@@ -90,7 +90,7 @@ function length(arg: Lazy, pos: Pos | undefined): Value {
 function elem(args: Lazy[], pos: Pos | undefined): Value {
   const xs = listArg(args[1], pos, 'while evaluating the second argument passed to builtins.elem');
   const x = args[0];
-  for (let i = 0; i < xs.length; i++) if (eqValues(x, xs[i], pos)) return true;
+  for (let i = 0; i < xs.length; i++) if (eqHeld(x, xs[i], pos)) return true;
   return false;
 }
 
@@ -196,54 +196,97 @@ function genList(args: Lazy[], pos: Pos | undefined): Value {
 }
 
 // ---------------------------------------------------------------------------------------
-// sort: a stable merge sort (insertion sort on short runs, then bottom-up merging). For a
-// comparator that is a strict weak order, any stable sort gives the same result as Nix.
+// sort: std::stable_sort as libstdc++ implements it (Nix 2.8 calls it): chunks of 7 sorted by
+// insertion, merged pairwise through a buffer, then the two halves merged. For a comparator
+// that is a strict weak order any stable sort gives Nix's result; following libstdc++ step by
+// step also gives it (and makes the same calls in the same order) for comparators that are
+// not one, such as `a: b: a <= b` or a list holding NaN.
 
-const RUN = 12;
+type Less = (x: Lazy, y: Lazy) => boolean;
 
-function mergeSort(a: Value[], less: (x: Value, y: Value) => boolean): Value[] {
+const CHUNK = 7;
+
+function insertionSort(a: Lazy[], lo: number, hi: number, less: Less): void {
+  for (let i = lo + 1; i < hi; i++) {
+    const x = a[i];
+    let j = i;
+    if (less(x, a[lo])) {
+      for (; j > lo; j--) a[j] = a[j - 1];
+    } else {
+      // Unguarded, as in libstdc++: less(x, a[lo]) just returned false.
+      for (; less(x, a[j - 1]); j--) a[j] = a[j - 1];
+    }
+    a[j] = x;
+  }
+}
+
+/** Merges src[f1, l1) and src[f2, l2) into dst from r on; returns the end of the output. */
+function moveMerge(src: Lazy[], f1: number, l1: number, f2: number, l2: number, dst: Lazy[], r: number, less: Less): number {
+  while (f1 < l1 && f2 < l2) dst[r++] = less(src[f2], src[f1]) ? src[f2++] : src[f1++];
+  while (f1 < l1) dst[r++] = src[f1++];
+  while (f2 < l2) dst[r++] = src[f2++];
+  return r;
+}
+
+/** Merges the runs of length `step` of src[lo, hi) pairwise into dst from r on. */
+function mergeSortLoop(src: Lazy[], lo: number, hi: number, dst: Lazy[], r: number, step: number, less: Less): void {
+  while (hi - lo >= 2 * step) {
+    r = moveMerge(src, lo, lo + step, lo + step, lo + 2 * step, dst, r, less);
+    lo += 2 * step;
+  }
+  const s = Math.min(hi - lo, step);
+  moveMerge(src, lo, lo + s, lo + s, hi, dst, r, less);
+}
+
+function mergeSortWithBuffer(a: Lazy[], lo: number, hi: number, buf: Lazy[], less: Less): void {
+  const len = hi - lo;
+  let first = lo;
+  for (; hi - first >= CHUNK; first += CHUNK) insertionSort(a, first, first + CHUNK, less);
+  insertionSort(a, first, hi, less);
+  for (let step = CHUNK; step < len; step *= 4) {
+    mergeSortLoop(a, lo, hi, buf, 0, step, less);
+    mergeSortLoop(buf, 0, len, a, lo, 2 * step, less);
+  }
+}
+
+function stableSort(a: Lazy[], less: Less): Lazy[] {
   const n = a.length;
-  // Insertion sort each run (stable: only move past strictly greater elements).
-  for (let lo = 0; lo < n; lo += RUN) {
-    const hi = Math.min(lo + RUN, n);
-    for (let i = lo + 1; i < hi; i++) {
-      const x = a[i];
-      let j = i - 1;
-      while (j >= lo && less(x, a[j])) {
-        a[j + 1] = a[j];
-        j--;
+  const mid = (n + 1) >> 1;
+  const buf: Lazy[] = new Array(mid);
+  mergeSortWithBuffer(a, 0, mid, buf, less);
+  mergeSortWithBuffer(a, mid, n, buf, less);
+  const len1 = mid;
+  const len2 = n - mid;
+  if (len1 <= len2) {
+    // Forward merge with the first half moved to the buffer.
+    for (let k = 0; k < len1; k++) buf[k] = a[k];
+    let f1 = 0;
+    let f2 = mid;
+    let r = 0;
+    while (f1 < len1 && f2 < n) a[r++] = less(a[f2], buf[f1]) ? a[f2++] : buf[f1++];
+    while (f1 < len1) a[r++] = buf[f1++];
+    return a;
+  }
+  // Backward merge with the second half moved to the buffer.
+  if (len2 === 0) return a;
+  for (let k = 0; k < len2; k++) buf[k] = a[mid + k];
+  let l1 = mid - 1;
+  let l2 = len2 - 1;
+  let r = n;
+  for (;;) {
+    if (less(buf[l2], a[l1])) {
+      a[--r] = a[l1];
+      if (l1 === 0) {
+        for (; l2 >= 0; l2--) a[--r] = buf[l2];
+        return a;
       }
-      a[j + 1] = x;
+      l1--;
+    } else {
+      a[--r] = buf[l2];
+      if (l2 === 0) return a;
+      l2--;
     }
   }
-  if (n <= RUN) return a;
-  let src = a;
-  let dst: Value[] = new Array(n);
-  for (let width = RUN; width < n; width *= 2) {
-    for (let lo = 0; lo < n; lo += 2 * width) {
-      const mid = Math.min(lo + width, n);
-      const hi = Math.min(lo + 2 * width, n);
-      let i = lo;
-      let j = mid;
-      let k = lo;
-      // Already in order: copy through.
-      if (mid < hi && !less(src[mid], src[mid - 1])) {
-        while (i < hi) dst[k++] = src[i++];
-        continue;
-      }
-      while (i < mid && j < hi) {
-        // Take from the right only when strictly less: keeps equal elements in order.
-        if (less(src[j], src[i])) dst[k++] = src[j++];
-        else dst[k++] = src[i++];
-      }
-      while (i < mid) dst[k++] = src[i++];
-      while (j < hi) dst[k++] = src[j++];
-    }
-    const t = src;
-    src = dst;
-    dst = t;
-  }
-  return src;
 }
 
 function sort(args: Lazy[], pos: Pos | undefined): Value {
@@ -251,9 +294,11 @@ function sort(args: Lazy[], pos: Pos | undefined): Value {
   const n = xs.length;
   if (n === 0) return xs;
   const f = funArg(args[0], pos, 'while evaluating the first argument passed to builtins.sort');
-  const vals: Value[] = new Array(n);
-  for (let i = 0; i < n; i++) vals[i] = force(xs[i]);
-  let less: (x: Value, y: Value) => boolean;
+  // The elements are sorted as they are (forced), not their values: as in Nix, the result
+  // holds the same values, equal to themselves by identity (`builtins.elem f (sort … [ f ])`).
+  const vals: Lazy[] = xs.slice();
+  for (let i = 0; i < n; i++) force(xs[i]);
+  let less: Less;
   if (f instanceof PrimOp && f.fn === lessThanFn) {
     less = (x, y) => lessThan(x, y, pos);
   } else {
@@ -264,7 +309,7 @@ function sort(args: Lazy[], pos: Pos | undefined): Value {
         'while evaluating the return value of the sorting function passed to builtins.sort',
       );
   }
-  return mergeSort(vals, less);
+  return stableSort(vals, less);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
  * currentTime). Fetchers and native code need network or unsafe settings and say so.
  */
 import { NixError } from '../eval/errors';
-import { callFunction, COERCE_MORE, coerceToString, eqValues, forceAttrs, forceList, forceStringNoCtx, lessThan } from '../eval/runtime';
+import { callFunction, COERCE_MORE, coerceToString, forceAttrs, forceList, forceStringNoCtx, lessThan } from '../eval/runtime';
 import { Attrs, force, Lambda, Lazy, PrimOp, PrimOpApp, Value } from '../eval/value';
 import { printValueShort } from '../eval/print';
 import { Builtin, strict1 } from './registry';
@@ -78,7 +78,9 @@ export const builtins: Builtin[] = [
           if (lessThan(seen[mid], k, pos)) lo = mid + 1;
           else hi = mid;
         }
-        if (lo < seen.length && eqValues(seen[lo], k, pos)) return true;
+        // Seen when neither key is less than the other, as in Nix's std::set (so a NaN key
+        // matches any number), not by ==.
+        if (lo < seen.length && !lessThan(k, seen[lo], pos)) return true;
         seen.splice(lo, 0, k);
         return false;
       };

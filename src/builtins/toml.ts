@@ -239,7 +239,9 @@ class TomlParser {
       return new NixFloat(Number(tok.replace(/_/g, '')));
     }
     if ((r = /^([+-]?)(inf|nan)$/.exec(tok))) {
-      return new NixFloat(r[2] === 'inf' ? (r[1] === '-' ? -Infinity : Infinity) : NaN);
+      // -nan is a NaN with its sign bit set (Nix prints it as -nan), as -inf is negative.
+      const f = r[2] === 'inf' ? Infinity : NaN;
+      return new NixFloat(r[1] === '-' ? -f : f);
     }
     return this.fail(`invalid value '${tok}'`);
   }

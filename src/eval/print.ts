@@ -8,9 +8,18 @@
  */
 import { Attrs, Lambda, Lazy, NixFloat, NixPath, NixString, PrimOp, PrimOpApp, Thunk, Value } from './value';
 
+const signView = new DataView(new ArrayBuffer(8));
+
+/** Whether a double's sign bit is set; for a NaN, printf shows it as `-nan`. */
+export function signBit(f: number): boolean {
+  signView.setFloat64(0, f);
+  return signView.getUint8(0) >= 0x80;
+}
+
 /** Formats a double as C++'s `ostream << double` does (`%g`, six significant digits). */
 export function formatFloat(f: number): string {
-  if (Number.isNaN(f)) return 'nan';
+  // The NaN that x86-64 arithmetic makes (inf - inf, 0 * inf; JS's too) has its sign bit set.
+  if (Number.isNaN(f)) return signBit(f) ? '-nan' : 'nan';
   if (!Number.isFinite(f)) return f > 0 ? 'inf' : '-inf';
   if (f === 0) return Object.is(f, -0) ? '-0' : '0';
   const [mant, expStr] = f.toExponential(5).split('e');

@@ -23,7 +23,7 @@ import {
   showType,
   NO_CONTEXT,
 } from './value';
-import { printValueShort } from './print';
+import { printValueShort, signBit } from './print';
 
 /** Hooks the store layer installs (so the evaluator does not depend on the store). */
 export interface StoreHooks {
@@ -249,7 +249,8 @@ export function formatFloatToString(f: number): string {
   // std::to_string(double) prints with %f: six digits after the point, all the digits of the
   // exact binary value rounded to nearest, ties to even. toFixed agrees except that it
   // switches to an exponent from 1e21 on and rounds an exact tie away from zero.
-  if (!Number.isFinite(f)) return f > 0 ? 'inf' : f < 0 ? '-inf' : Number.isNaN(f) ? 'nan' : String(f);
+  if (Number.isNaN(f)) return signBit(f) ? '-nan' : 'nan';
+  if (!Number.isFinite(f)) return f > 0 ? 'inf' : '-inf';
   const a = Math.abs(f);
   if (a >= 1e21) return (f < 0 ? '-' : '') + BigInt(a).toString() + '.000000';
   const micro = exactTieMicros(a);
@@ -305,16 +306,16 @@ export function coerceToPath(v: Lazy, pos?: Pos): string {
 /**
  * `a == b` as Nix defines it. Functions are never equal, except that an element of a list
  * or set is equal to itself when both sides hold the very same value (Nix compares the
- * pointers first there); `f == f` at top level is false.
+ * pointers first there, see eqHeld); `f == f` at top level is false, and so is NaN == NaN.
  */
 export function eqValues(a: Lazy, b: Lazy, pos?: Pos): boolean {
   const x = force(a);
   const y = force(b);
-  if (x === y) return typeof x !== 'object' || x === null || !isFunctionValue(x);
+  if (x === y) return equalsItself(x);
   // Lists first: `xs == []` is the common comparison of structured values.
   if (Array.isArray(x)) {
     if (!Array.isArray(y) || x.length !== y.length) return false;
-    for (let i = 0; i < x.length; i++) if (x[i] !== y[i] && !eqValues(x[i], y[i], pos)) return false;
+    for (let i = 0; i < x.length; i++) if (!eqHeld(x[i], y[i], pos)) return false;
     return true;
   }
   if (isInt(x)) {
@@ -348,12 +349,27 @@ export function eqValues(a: Lazy, b: Lazy, pos?: Pos): boolean {
       const bv = y.get(k);
       if (bv === undefined) return false;
       const av = x.get(k)!;
-      if (av !== bv && !eqValues(av, bv, pos)) return false;
+      if (!eqHeld(av, bv, pos)) return false;
     }
     return true;
   }
   // Functions are never equal (unless the very same value, handled above).
   return false;
+}
+
+/**
+ * Equality of two values held somewhere (list elements, attribute values, builtins.elem's
+ * arguments): Nix compares the pointers first, so the very same value is equal to itself
+ * even when it is a function or NaN.
+ */
+export function eqHeld(a: Lazy, b: Lazy, pos?: Pos): boolean {
+  return a === b || eqValues(a, b, pos);
+}
+
+/** Whether `x == x` holds for two fresh copies of x: not for functions, nor for NaN. */
+function equalsItself(x: Value): boolean {
+  if (typeof x !== 'object' || x === null) return true;
+  return !isFunctionValue(x) && !(x instanceof NixFloat && Number.isNaN(x.value));
 }
 
 function isFunctionValue(v: Value): boolean {

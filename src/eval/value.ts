@@ -229,6 +229,16 @@ export class Attrs {
     return this.m;
   }
 
+  /**
+   * A new set with the same attributes. Nix's removeAttrs and intersectAttrs make new
+   * bindings even when they keep every attribute, and `--eval` output tells sets apart by
+   * their bindings (a set printed before shows as «repeated»).
+   */
+  copy(): Attrs {
+    if (this.vs !== undefined) return Attrs.fromSorted(this.ks!, this.vs.slice(), this.ps?.slice());
+    return new Attrs(new Map(this.m), this.pos);
+  }
+
   /** `this // other` */
   update(other: Attrs): Attrs {
     if (other.size === 0) return this;
@@ -272,8 +282,8 @@ function mergeSorted(a: Attrs, b: Attrs): Attrs {
   const m = bks.length;
   // First pass: how many names the sides share (the result is exactly that large).
   const common = countCommon(aks, bks);
-  // Every name of `a` is in `b`: `b` wins everywhere.
-  if (common === n) return b;
+  // Every name of `a` is in `b`: `b` wins everywhere (in new bindings, as in Nix, see copy).
+  if (common === n) return b.copy();
   const withPos = A.ps !== undefined || B.ps !== undefined;
   if (common === m) {
     // Every name of `b` is in `a`: `a`'s names (the same key array) with `b`'s values on top.

@@ -220,3 +220,21 @@ builtins.div 9223372036854775807 2
 1.0e300 * 1.0e10
 ---
 [ 0.1 (0.1 + 0.2) 1.0e-5 123456789.0 1.5e-7 100000.0 1000000.0 ]
+---
+# a path's literal pieces come only around an interpolation: /a//b is a syntax error
+/a//b
+---
+./a//b
+---
+/a//${"b"}
+---
+# every set made by removeAttrs, intersectAttrs or // (of two non-empty sets) is new, so
+# --eval does not show it as «repeated»
+let s = { a = 1; }; in [ s (removeAttrs s [ ]) (builtins.intersectAttrs s s) (s // s) ]
+---
+let s = { a = 1; }; t = { a = 2; b = 1; }; in [ t (s // t) (s // { }) ]
+---
+# Nix 2.8 quoted no keyword but `if` in attribute names and escaped every `$`; current Nix
+# quotes every keyword and escapes `${` only
+# expect: { "$" = 1; "a$b" = 2; "if" = 3; "let" = 4; "rec" = 5; }
+{ "$" = 1; "a$b" = 2; "if" = 3; "let" = 4; "rec" = 5; }

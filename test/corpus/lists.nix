@@ -144,3 +144,37 @@ builtins.head (builtins.tail (map (x: x + 1) [ 1 2 ]))
 builtins.length 1
 ---
 [ (builtins.isList [ ]) (builtins.isList { }) ]
+---
+# sort is libstdc++'s std::stable_sort step by step: the same result (and the same calls,
+# so the same traces) for comparators that are not strict weak orders
+builtins.sort (a: b: a - b * 3 > 2) (builtins.genList (i: i * 7919 - (i * 7919) / 101 * 101) 50)
+---
+builtins.sort (a: b: a - b * 3 > 2) (builtins.genList (i: i * 7919 - (i * 7919) / 101 * 101) 999)
+---
+map (x: x.v) (builtins.sort (a: b: a.k <= b.k) (builtins.genList (i: { k = i - i / 3 * 3; v = i; }) 23))
+---
+builtins.sort (a: b: true) (builtins.genList (x: x) 15)
+---
+let nan = (1.0e300 * 1.0e300) - (1.0e300 * 1.0e300); in builtins.sort builtins.lessThan [ 3 nan 1 2 ]
+---
+# the sorted list holds the very same values: a function in it is elem of itself
+let f = x: x; in builtins.elem f (builtins.sort (a: b: false) [ 1 f ])
+---
+# elem compares by identity first, as Nix compares the value pointers
+let f = x: x; in builtins.elem f [ 1 f ]
+---
+let f = x: x; g = f; in builtins.elem f (builtins.attrValues { a = g; })
+---
+builtins.elem builtins.map [ builtins.map ]
+---
+let f = x: x; in builtins.elem ((y: y) f) [ f ]
+---
+# genericClosure: keys are the same when neither is less than the other (Nix keeps them in a
+# std::set ordered by <), so a NaN key matches any number
+builtins.genericClosure { startSet = [ { key = 3; } { key = 1.0; } ]; operator = x: if x.key > 0 then [ { key = x.key - 1; } ] else [ ]; }
+---
+let nan = (1.0e300 * 1.0e300) - (1.0e300 * 1.0e300); in map (x: x.key) (builtins.genericClosure { startSet = [ { key = 1.0; } { key = nan; } { key = 2; } ]; operator = x: [ ]; })
+---
+builtins.genericClosure { startSet = [ { key = [ 1 "a" ]; } { key = [ 1.0 "a" ]; } ]; operator = x: [ ]; }
+---
+builtins.genericClosure { startSet = [ { key = 1; } { key = "a"; } ]; operator = x: [ ]; }

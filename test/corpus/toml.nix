@@ -138,3 +138,5 @@ builtins.fromTOML "a = TRUE"
 builtins.fromTOML "a = 0x"
 ---
 builtins.fromTOML "a = +0x10"
+---
+let t = builtins.fromTOML "x = nan\ny = -nan\nz = +nan"; in [ t.x t.y t.z (0 - t.y) ]

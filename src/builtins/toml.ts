@@ -4,12 +4,14 @@
  * Tables become sets, arrays lists, integers (decimal, 0x, 0o, 0b, with `_` between
  * digits, within int64) ints, floats (including inf and nan) floats. Dates and times parse
  * but, as in Nix without the `parse-toml-timestamps` experimental feature, converting them
- * is an error ("Dates and times are not supported"). Table rules follow the spec: a table
+ * is an error ("Dates and times are not supported"); with it, each becomes
+ * `{ _type = "timestamp"; value = "…"; }`. Table rules follow the spec: a table
  * or key is defined once, `[a]` may not redefine a table made by dotted keys, inline tables
  * and static arrays are closed, `[[a]]` appends to an array of tables. Strings and keys
  * are byte strings (UTF-8); NUL bytes are rejected as Nix does.
  */
 import { NixError } from '../eval/errors';
+import { evalState } from '../eval/state';
 import { Attrs, Lazy, mkInt, NixFloat, Value } from '../eval/value';
 import { nullByteError, utf8Bytes } from './json';
 import { argStringNoCtx } from './strings';
@@ -35,7 +37,10 @@ class TArray {
   ) {}
 }
 
-class DateTime {}
+/** A date, time or date-time, as written (validated). */
+class DateTime {
+  constructor(readonly text: string) {}
+}
 
 type TVal = Table | TArray | DateTime | string | number | bigint | boolean | NixFloat;
 
@@ -224,7 +229,7 @@ class TomlParser {
     if (dt) {
       this.i += dt[0].length;
       if (!validDateTime(dt[0])) this.fail(`invalid date or time '${dt[0]}'`);
-      return new DateTime();
+      return new DateTime(dt[0]);
     }
     const m = /^[^\s,\]}#]+/.exec(rest);
     if (!m) this.fail('expected a value');
@@ -476,6 +481,23 @@ function validDateTime(s: string): boolean {
   return true;
 }
 
+/**
+ * A TOML date or time as Nix's TOML library prints it: `T` and `Z` in capitals, and the
+ * fraction of a second as milli-, micro- or nanoseconds (3, 6 or 9 digits, cut at 9).
+ */
+function normaliseDateTime(text: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2})?[Tt ]?(\d{2}:\d{2}:\d{2})?(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2})?$/.exec(text)!;
+  const [, date, time, fraction, offset] = m;
+  let s = date ?? '';
+  if (time !== undefined) s += (date !== undefined ? 'T' : '') + time;
+  if (fraction !== undefined) {
+    const digits = fraction.length <= 3 ? 3 : fraction.length <= 6 ? 6 : 9;
+    s += '.' + fraction.slice(0, digits).padEnd(digits, '0');
+  }
+  if (offset !== undefined) s += offset.toUpperCase();
+  return s;
+}
+
 function toNix(v: TVal): Value {
   if (v instanceof Table) {
     const m = new Map<string, Lazy>();
@@ -483,7 +505,12 @@ function toNix(v: TVal): Value {
     return new Attrs(m);
   }
   if (v instanceof TArray) return v.items.map(toNix);
-  if (v instanceof DateTime) throw new NixError('eval', 'while parsing TOML: Dates and times are not supported');
+  if (v instanceof DateTime) {
+    if (!evalState.experimentalFeatures.has('parse-toml-timestamps')) {
+      throw new NixError('eval', 'while parsing TOML: Dates and times are not supported');
+    }
+    return Attrs.fromSorted(['_type', 'value'], ['timestamp', normaliseDateTime(v.text)]);
+  }
   if (typeof v === 'string' && v.includes('\0')) throw nullByteError(v);
   return v;
 }

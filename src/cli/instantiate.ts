@@ -31,7 +31,7 @@ interface Options {
   autoArgs: { name: string; expr?: string; str?: string }[];
 }
 
-const IGNORED_WITH_VALUE = new Set(['--timeout', '--max-jobs', '-j', '--cores', '--store', '--add-root', '--extra-experimental-features', '--experimental-features', '--eval-store']);
+const IGNORED_WITH_VALUE = new Set(['--timeout', '--max-jobs', '-j', '--cores', '--store', '--add-root', '--eval-store']);
 const LINT_FLAGS: Record<string, keyof typeof evalState.lint> = {
   '--lint-url-literals': 'urlLiterals',
   '--lint-absolute-path-literals': 'absolutePathLiterals',
@@ -115,12 +115,22 @@ export function parseArgs(argv: string[]): Options {
       case '--max-call-depth':
         evalState.maxCallDepth = Number(next());
         break;
+      case '--experimental-features':
+        evalState.experimentalFeatures.clear();
+      // falls through
+      case '--extra-experimental-features':
+        for (const f of next().split(/\s+/)) if (f !== '') evalState.experimentalFeatures.add(f);
+        break;
       case '--option': {
         const name = next();
         const value = next();
         if (name === 'abort-on-warn') evalState.abortOnWarn = value === 'true';
         if (name === 'max-call-depth') evalState.maxCallDepth = Number(value);
         if (name === 'show-trace') evalState.showTrace = value === 'true';
+        if (name === 'experimental-features' || name === 'extra-experimental-features') {
+          if (name === 'experimental-features') evalState.experimentalFeatures.clear();
+          for (const f of value.split(/\s+/)) if (f !== '') evalState.experimentalFeatures.add(f);
+        }
         break;
       }
       default:

@@ -31,6 +31,11 @@ export const evalState = {
     absolutePathLiterals: 'ignore' as LintLevel,
     shortPathLiterals: 'ignore' as LintLevel,
   },
+  /**
+   * Experimental features enabled with `--extra-experimental-features` (or
+   * `--experimental-features`); nixling knows `parse-toml-timestamps`.
+   */
+  experimentalFeatures: new Set<string>(),
   /** Where `trace`, warnings and the like go. */
   stderr: (s: string) => {
     process.stderr.write(Buffer.from(forTerminal(s, process.stderr.isTTY), 'latin1'));

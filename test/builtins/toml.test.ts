@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseTOML } from '../../src/builtins/toml';
 import { Attrs, NixFloat } from '../../src/eval/value';
+import { evalState } from '../../src/eval/state';
 
 const get = (v: unknown, ...path: string[]) => path.reduce((a: any, k) => (a as Attrs).get(k), v);
 
@@ -34,5 +35,21 @@ describe('fromTOML', () => {
   });
   it('reports dates as unsupported', () => {
     expect(() => parseTOML('a = 1979-05-27T07:32:00Z')).toThrow('while parsing TOML: Dates and times are not supported');
+  });
+  it('gives timestamps as { _type = "timestamp"; value; } with the parse-toml-timestamps feature', () => {
+    evalState.experimentalFeatures.add('parse-toml-timestamps');
+    try {
+      const v = parseTOML(
+        'a = 1979-05-27t07:32:00.1z\nb = 1979-05-27 00:32:00.1234567891-07:00\nc = 07:32:00.12\nd = 1979-05-27\ne = 1979-05-27T07:32:00',
+      );
+      const ts = (k: string) => [get(v, k, '_type'), get(v, k, 'value')];
+      expect(ts('a')).toEqual(['timestamp', '1979-05-27T07:32:00.100Z']);
+      expect(ts('b')).toEqual(['timestamp', '1979-05-27T00:32:00.123456789-07:00']);
+      expect(ts('c')).toEqual(['timestamp', '07:32:00.120']);
+      expect(ts('d')).toEqual(['timestamp', '1979-05-27']);
+      expect(ts('e')).toEqual(['timestamp', '1979-05-27T07:32:00']);
+    } finally {
+      evalState.experimentalFeatures.delete('parse-toml-timestamps');
+    }
   });
 });

@@ -35,9 +35,11 @@ let
         filesystem = load ./filesystem.nix;
         fileset = load ./fileset.nix;
         gvariant = load ./gvariant.nix;
+        path = load ./path.nix;
+        sources = load ./sources.nix;
       };
       inherit (sub) trivial fixedPoints attrsets lists strings stringsWithDeps customisation
-        derivations meta versions generators asserts debug filesystem;
+        derivations meta versions generators asserts debug filesystem sources;
     in
     sub
     // {
@@ -124,6 +126,11 @@ let
         testAllTrue;
 
       inherit (versions) compareVersions splitVersion;
+
+      inherit (sources)
+        cleanSourceFilter cleanSource sourceByRegex sourceFilesBySuffices commitIdFromGitRepo
+        cleanSourceWith pathHasContext canCleanSource pathIsGitRepo revOrTag repoRevToName
+        filterSource;
     };
 
   # ---------------------------------------------------------------------------

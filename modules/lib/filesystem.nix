@@ -11,8 +11,11 @@ let
     else path:
       if !b.pathExists path then
         throw "lib.filesystem.pathType: Path ${toString path} does not exist."
-      else if toString path == "/" then "directory"
-      else (b.readDir (dirOf path)).${baseNameOf path};
+      else
+        # Normalised first (a path value has no `.` or `..`), so that the last component
+        # is a real entry of its parent's listing.
+        let p = /. + "/${toString path}"; in
+        if toString p == "/" then "directory" else (b.readDir (dirOf p)).${baseNameOf p};
 in
 {
   inherit (b) baseNameOf dirOf isPath readDir hashFile;

@@ -351,6 +351,46 @@ export const libCases: string[] = [
   fsCase(`map (a: (builtins.tryEval (fs.toSource a).outPath).success) [ { inherit root; fileset = root + "/nope"; } { root = root + "/a"; fileset = root; } { root = root + "/a"; fileset = root + "/src"; } { root = "/tmp"; fileset = root; } { root = 1; fileset = root; } { root = root + "/nope"; fileset = root; } { root = root + "/a/x"; fileset = root; } { root = { _isLibCleanSourceWith = true; }; fileset = root; } { inherit root; fileset = "\${root}/a"; } ]`),
   fsCase(`map (x: (builtins.tryEval (fs.toList x)).success) [ (fs.fromSource "/x") (fs.fromSource 1) (fs.fromSource (root + "/nope")) (fs.gitTracked "x") (fs.gitTracked (root + "/a/x")) (fs.gitTracked root) (fs.gitTrackedWith { recurseSubmodules = 1; } root) ]`),
   fsCase(`[ (builtins.tryEval fs.empty._noEval).success (builtins.tryEval (fs.union root root)._noEval).success fs.empty._type (fs.union root root)._type ]`),
+  // --- path ---
+  `map toString [ (lib.path.append /foo "bar/baz") (lib.path.append /foo "./bar//baz/./") (lib.path.append /. "foo/bar") (lib.path.append /foo/bar "./.") (lib.path.append /foo "a/.b/...") ]`,
+  `map (s: (builtins.tryEval (lib.path.append /foo s)).success) [ "" "/bar" "../bar" "a/../b" "a/.." 1 /bar null ] ++ [ (builtins.tryEval (lib.path.append "/foo" "bar")).success ]`,
+  `with lib.path; [ (hasPrefix /foo /foo/bar) (hasPrefix /foo /foo) (hasPrefix /foo/bar /foo) (hasPrefix /. /foo) (hasPrefix /foo /foobar) (hasPrefix /foo/bar /foo/bar/baz/..) (hasPrefix /. /.) ]`,
+  `with lib.path; [ (removePrefix /foo /foo/bar/baz) (removePrefix /foo /foo) (removePrefix /. /foo) (removePrefix /. /.) (removePrefix /a/b /a/b/c/../d) ]`,
+  `with lib.path; map (x: (builtins.tryEval x).success) [ (hasPrefix "/foo") (hasPrefix /foo "/foo") (hasPrefix null) (removePrefix "/a") (removePrefix /a "/a") (removePrefix /a /b) (removePrefix /a/b /a) (removePrefix /a/b /a/bc) (splitRoot "/foo").subpath (hasStorePathPrefix "/nix/store/x") ]`,
+  `map (p: let r = lib.path.splitRoot p; in [ (toString r.root) r.subpath ]) [ /foo/bar /. /foo/../bar /a/./b/c ]`,
+  `map lib.path.hasStorePathPrefix [ /nix/store/nvl9ic0pj1fpyln3zaqrf4cclbqdfn1j-foo/bar/baz /nix/store /nix/store/nvl9ic0pj1fpyln3zaqrf4cclbqdfn1j-foo /home/user /nix/store/.links/10gg8k3rmbw8p7gszarbk7qyd9jwxhcfq9i6s5i0qikx8alkk4hq /nix/store/nvl9ic0pj1fpyln3zaqrf4cclbqdfn1j-foo.drv /nix/store/short-x /nix/store/nvl9ic0pj1fpyln3zaqrf4cclbqdfn1j- /0123456789abcdfghijklmnpqrsvwxyz0123456789abcdfghijk/x /. ]`,
+  `map lib.path.subpath.isValid [ null 1 "" "/foo" "../foo" "foo/../bar" "foo/.." ".." "foo/bar" "." "./" "..." "a/..b" "..a" "b../c" "./.." "a/..." ]`,
+  `with lib.path.subpath; [ (join [ "foo" "bar/baz" ]) (join [ "./foo" "." "bar//./baz/" ]) (join [ ]) (join [ "./" "." ]) (join [ "a" ]) ]`,
+  `with lib.path.subpath; map (x: (builtins.tryEval x).success) [ (join [ "/foo" ]) (join [ "a" "b" "../c" ]) (join [ "a" 1 ]) (join [ "" ]) (components "..") (components 1) (normalise "/a") (normalise "") ]`,
+  `map lib.path.subpath.components [ "." "foo//bar/./baz/" "./a" "a/." ".//./." "x/.a" "x/..a" "./././x/./y/." "a b/c" ]`,
+  `map lib.path.subpath.normalise [ "foo//bar" "foo/./bar" "foo/bar/" "foo/bar/." "." "./foo" "./." "a/.b/.../c" "./a/" ]`,
+  `let p = /foo/bar; s = "./a//b/."; in [ (lib.path.append p s == lib.path.append p (lib.path.subpath.normalise s)) (lib.path.removePrefix p (lib.path.append p s)) (lib.path.hasPrefix p (lib.path.append p s)) (lib.path.append (lib.path.splitRoot p).root (lib.path.splitRoot p).subpath == p) ]`,
+  `[ (builtins.attrNames lib.path) (builtins.attrNames lib.path.subpath) ]`,
+  // --- sources ---
+  // srcCase (below) puts `S` (lib.sources of a lib that works on Nix 2.8), `L` (that
+  // lib), `root` (fixtures/sources), `tree`, `git` and `kept` (the names a source's
+  // filter keeps, walked as builtins.path walks them) in scope.
+  srcCase(`map (s: s.outPath) [ (S.cleanSource tree) (S.cleanSourceWith { src = tree; }) (S.cleanSourceWith { src = tree; name = "renamed"; }) (S.cleanSourceWith { src = S.cleanSource tree; name = "x"; filter = p: t: !(lib.hasSuffix ".md" p); }) (L.cleanSource (tree + "/sub")) ]`),
+  srcCase(`let s = S.cleanSource tree; in [ (kept s) (builtins.attrNames s) s.name (s.origSrc == tree) ("\${s}" == s.outPath) (s.filter "/x/y.o" "regular") ]`),
+  srcCase(`map kept [ (S.cleanSourceWith { src = tree; filter = p: t: !(lib.hasSuffix ".bar" p); }) (S.cleanSourceWith { src = S.cleanSource tree; filter = p: t: !(lib.hasSuffix ".bar" p); }) (S.cleanSourceWith { src = S.cleanSourceWith { src = tree; filter = p: t: t != "directory"; }; filter = p: t: !(lib.hasSuffix ".c" p); }) ]`),
+  srcCase(`map (s: s.name) [ (S.cleanSourceWith { src = S.cleanSourceWith { src = tree; name = "a"; }; }) (S.cleanSourceWith { src = S.cleanSourceWith { src = tree; name = "a"; }; name = "b"; }) (L.sourceByRegex (S.cleanSourceWith { src = tree; name = "c"; }) [ ]) (S.trace (S.cleanSourceWith { src = tree; name = "d"; })) (L.sourceFilesBySuffices tree [ ]) ]`),
+  `map (n: map (lib.cleanSourceFilter n) [ "regular" "directory" "symlink" "unknown" ]) [ "/a/.git" "/a/.svn" "/a/CVS" "/a/.hg" "/a/.jj" "/a/.pijul" "/a/_darcs" "/a/x~" "/a/.swp" "/a/.sw" "/a/.x.swo" "/a/x.swp" "/a/.swpx" "/a/x.o" "/a/x.so" "/a/x.so.1" "/a/result" "/a/result-bin" "/a/results" "/a/ok.c" ".git" "" ]`,
+  srcCase(`[ (kept (L.sourceByRegex tree [ "sub" "sub/.*\\\\.nix" "README.md" ])) (kept (L.sourceByRegex (S.cleanSource tree) [ ".*" ])) (L.sourceByRegex tree [ "docs(/.*)?" ]).outPath (kept (L.sourceByRegex tree [ ])) ]`),
+  srcCase(`[ (kept (L.sourceFilesBySuffices tree [ ".c" ".md" ])) (kept (L.sourceFilesBySuffices (S.cleanSource tree) [ ".o" "~" ".nix" ])) (L.sourceFilesBySuffices tree [ ".txt" ]).outPath ]`),
+  srcCase(`map (ps: kept (S.sourceByGlobs tree ps)) [ [ "*.md" "**/*.o" ] [ "sub/*" "docs/**" ] [ "**" ] [ "**/*.nix" ] [ "s*/*.t*" ] [ "docs/guide.md" ] [ "*" ] [ ] ]`),
+  srcCase(`[ (kept (S.sourceByGlobs (S.cleanSource tree) [ "*.md" ])) (S.sourceByGlobs tree [ "*.c" ]).outPath (S.sourceByGlobs tree [ "*.c" ]).name ]`),
+  srcCase(`let s = S.trace (L.sourceFilesBySuffices tree [ ".nix" ]); in [ s.outPath (builtins.attrNames s) s.satisfiesSubpathInvariant (S.trace (s // { satisfiesSubpathInvariant = true; })).satisfiesSubpathInvariant (kept s) (S.trace tree).name ]`),
+  srcCase(`map (d: L.pathIsGitRepo (git + "/\${d}")) [ "ref" "detached" "packed" "missing" "main" "notgit" "main/worktrees/wt" "main/worktrees/plain" "nope" ]`),
+  srcCase(`map (d: builtins.tryEval (L.commitIdFromGitRepo (git + "/\${d}"))) [ "ref" "detached" "packed" "missing" "main" "notgit" "main/worktrees/wt" "main/worktrees/plain" "nope" ]`),
+  srcCase(`map (f: [ (L.pathIsGitRepo "\${toString root}/\${f}") (builtins.tryEval (L.commitIdFromGitRepo "\${toString root}/\${f}")) ]) [ "dotgit-relative" "dotgit-wt" "dotgit-plain" "dotgit-bad" "git/ref" "git/nope" ]`),
+  srcCase(`[ (map L.canCleanSource [ tree "/tmp" (S.cleanSource tree) "\${tree}" (toString tree) { outPath = "/x"; } (L.fileset.toSource { root = tree; fileset = tree + "/sub"; }) ]) (map L.pathHasContext [ "a" "\${tree}" (toString tree) ]) ]`),
+  srcCase(`let s = S.cleanSourceWith { src = L.fileset.toSource { root = tree; fileset = tree + "/sub"; }; filter = p: t: !(lib.hasSuffix ".o" p); }; in [ s.outPath (kept s) (map (lib.removePrefix (toString tree + "/")) (map toString (L.fileset.toList (L.fileset.fromSource (S.cleanSource tree))))) ]`),
+  srcCase(`[ (L.filterSource (p: t: t == "directory" || lib.hasSuffix ".md" p) tree) (S.filterSource (p: t: false) tree) ]`),
+  `map lib.sources.urlToName [ "https://github.com/NixOS/nixpkgs.git" "https://x.org/foo-1.2.tar.gz" "git@host:owner/repo.git/" "/some/path/pkg.tar.xz.zip" "plain" "a.b.c" "x.tgz.git" /some/path/thing.zip ]`,
+  `map lib.sources.shortRev [ "refs/tags/v12.0" "0123456789abcdef0123" "release-1.2.3" "v2" "main" 42 "foo_bar-3.1rc" "abc" "1.0.0-beta" "x-y-1" ]`,
+  `[ (lib.revOrTag null null) (lib.revOrTag "r" null) (lib.revOrTag "r" "t") (lib.revOrTag null "t") ]`,
+  `map (k: lib.repoRevToName k "https://github.com/a/b.git" "v1.0" "fetchgit") [ "source" "versioned" "full" ] ++ [ (lib.repoRevToName "full" "https://github.com/a/b.git" null null) (lib.sources.repoRevToName "versioned" "/x/y.tar.gz" "0123456789abcdef" null) (builtins.tryEval (lib.repoRevToName "bad")).success ]`,
+  `[ (builtins.attrNames lib.sources) (builtins.all (n: lib ? \${n}) [ "cleanSourceFilter" "cleanSource" "sourceByRegex" "sourceFilesBySuffices" "commitIdFromGitRepo" "cleanSourceWith" "pathHasContext" "canCleanSource" "pathIsGitRepo" "revOrTag" "repoRevToName" "filterSource" ]) ]`,
 ];
 
 /**
@@ -360,7 +400,7 @@ export const libCases: string[] = [
 export const ourOnlyCases: Record<string, string> = {
   '[ (lib.pathIsDirectory @FIXTURES@) (lib.pathIsRegularFile @FIXTURES@/data.json) (lib.pathIsDirectory @FIXTURES@/missing) (lib.pathType @FIXTURES@/text.txt) ]':
     '[true,true,false,"regular"]',
-  'map baseNameOf (lib.filesystem.listFilesRecursive @FIXTURES@)': '["data.json","data.toml","README.md","y","z.nix","x","default.nix","guide.md","main.c","main.h","helper.c","text.txt"]',
+  'map baseNameOf (lib.filesystem.listFilesRecursive @FIXTURES@)': '["data.json","data.toml","README.md","y","z.nix","x","default.nix","guide.md","main.c","main.h","helper.c","dotgit-bad","dotgit-plain","dotgit-relative","dotgit-wt","HEAD","HEAD","packed-refs","main","HEAD","HEAD","commondir","HEAD","packed-refs","README","HEAD","packed-refs","HEAD","main","hgrc",".main.c.swp",".svn",".swp","Entries","README.md","guide.md","foo.bar","libx.so","main.c","main.o","notes.txt~","result.txt","resultant","a.nix","b.txt","c.o","text.txt"]',
   '[ (baseNameOf (lib.filesystem.resolveDefaultNix @FIXTURES@)) (lib.filesystem.resolveDefaultNix "/x/") ]': '["default.nix","/x/default.nix"]',
 };
 
@@ -374,6 +414,23 @@ function fsCase(body: string): string {
     'let pt = p: if dirOf p == p then "directory" else (builtins.readDir (dirOf p)).${baseNameOf p}; ' +
     'fs = (lib.extend (final: prev: { filesystem = prev.filesystem // { pathType = pt; }; })).fileset; ' +
     'root = @FIXTURES@/fileset; rel = map (p: lib.removePrefix (toString root + "/") (toString p)); in ' +
+    body
+  );
+}
+
+/**
+ * A lib.sources case: BODY with `L` (the lib, with a pathType and pathIsRegularFile that
+ * also work on Nix 2.8, which lacks builtins.readFileType, also on paths in strings with
+ * `..`), `S` (L.sources), `root` (fixtures/sources), `tree` and `git` below it, and
+ * `kept` (the names below a source's origin its filter keeps, directories with a `/`,
+ * visited as builtins.path visits them) in scope.
+ */
+function srcCase(body: string): string {
+  return (
+    'let pt = p: let q = /. + "/${toString p}"; in if dirOf q == q then "directory" else (builtins.readDir (dirOf q)).${baseNameOf q}; ' +
+    'L = lib.extend (final: prev: { filesystem = prev.filesystem // { pathType = pt; pathIsRegularFile = p: builtins.pathExists p && pt p == "regular"; pathIsDirectory = p: builtins.pathExists p && pt p == "directory"; }; }); ' +
+    'S = L.sources; root = @FIXTURES@/sources; tree = root + "/tree"; git = root + "/git"; ' +
+    'kept = src: let go = d: lib.concatLists (lib.mapAttrsToList (n: t: if !src.filter "${d}/${n}" t then [ ] else if t == "directory" then [ "${n}/" ] ++ map (x: "${n}/${x}") (go "${d}/${n}") else [ n ]) (builtins.readDir d)); in go (toString src.origSrc); in ' +
     body
   );
 }

@@ -127,6 +127,11 @@ let
 
       inherit (versions) compareVersions splitVersion;
 
+      # Placeholders for a fixed-output hash not known yet: the build fails and names the real one.
+      fakeHash = "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+      fakeSha256 = "0000000000000000000000000000000000000000000000000000000000000000";
+      fakeSha512 = "00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000";
+
       inherit (sources)
         cleanSourceFilter cleanSource sourceByRegex sourceFilesBySuffices commitIdFromGitRepo
         cleanSourceWith pathHasContext canCleanSource pathIsGitRepo revOrTag repoRevToName

@@ -25,5 +25,6 @@ if native == null then { } else
     isOption showOption showFiles showDefs getValues getFiles mergeDefaultOption mergeOneOption
     mergeEqualOption mergeUniqueOption mergeTypedOption optionAttrSetToDocList optionAttrSetToDocList'
     scrubOptionValue showOptionWithDefLocs unknownModule;
-  inherit (types) isType mkOptionType;
+  inherit (modules) mergeDefinitions;
+  inherit (types) isType setType defaultTypeMerge defaultFunctor isOptionType mkOptionType;
 }

@@ -132,6 +132,7 @@ let
   types = rec {
     inherit mkOptionType isStringLike defaultFunctor defaultTypeMerge optionDescriptionPhrase;
     isType = type: x: (x._type or "") == type;
+    setType = typeName: value: value // { _type = typeName; };
     isOptionType = x: (x._type or "") == "option-type";
 
     raw = mkOptionType { name = "raw"; description = "raw value"; descriptionClass = "noun"; check = x: true; merge = mergeOneOption; };

@@ -286,6 +286,7 @@ export const libCases: string[] = [
   `[ (lib.optionalDrvAttr true 1) (lib.optionalDrvAttr false 1) ]`,
   // --- top-level aliases present ---
   `builtins.all (n: lib ? \${n}) [ "optional" "optionals" "optionalString" "optionalAttrs" "mapAttrs'" "nameValuePair" "mapAttrsToList" "concatStringsSep" "concatMapStringsSep" "escapeShellArg" "escapeShellArgs" "versionAtLeast" "versionOlder" "filterAttrs" "recursiveUpdate" "foldl'" "foldr" "imap0" "imap1" "flatten" "unique" "genAttrs" "attrByPath" "setAttrByPath" "getAttrFromPath" "hasAttrByPath" "collect" "mapAttrsRecursive" "mapAttrsRecursiveCond" "zipAttrsWith" "toList" "isDerivation" "isStorePath" "fix" "fix'" "extends" "composeExtensions" "id" "const" "flip" "pipe" "warn" "warnIf" "throwIf" "throwIfNot" "assertMsg" "assertOneOf" "toInt" "toIntBase10" "toUpper" "toLower" "hasPrefix" "hasSuffix" "removePrefix" "removeSuffix" "splitString" "replaceStrings" "concatLines" "trim" "fixedWidthString" "fixedWidthNumber" "makeBinPath" "makeSearchPath" "mod" "min" "max" "boolToString" "traceSeq" "traceVal" "importJSON" "importTOML" ]`,
+  `[ lib.fakeHash lib.fakeSha256 lib.fakeSha512 ]`,
   // --- gvariant ---
   `builtins.attrNames lib.gvariant`,
   `with lib.gvariant.type; [ string boolean uchar int16 uint16 int32 uint32 int64 uint64 double variant ]`,

@@ -75,6 +75,9 @@ export const outputCases: string[] = [
   // extendModules, declarations
   `let r = lib.evalModules { modules = [ { options.a = lib.mkOption { type = lib.types.int; default = 1; }; } ]; }; in (r.extendModules { modules = [ { a = 5; } ]; }).config`,
   `let o = ${ev(`@FIXTURES@/decl-a.nix { options.b = lib.mkOption { }; }`, 'options')}; in [ (map baseNameOf o.a.declarations) (map (p: p.line) o.a.declarationPositions) ]`,
+  // the type helpers nixpkgs also has at the top of lib
+  `[ (lib.setType "x" { a = 1; }) (lib.types.setType "y" { }) (lib.isOptionType lib.types.int) (lib.defaultFunctor "int").name (lib.defaultTypeMerge (lib.types.listOf lib.types.int).functor (lib.types.listOf lib.types.int).functor != null) ]`,
+  `let r = lib.mergeDefinitions [ "o" ] lib.types.int [ { file = "f"; value = 3; } ]; in [ r.mergedValue r.isDefined ]`,
   // _module.check = false
   ev(`{ _module.check = false; } { foo = 1; }`),
   // a submodule's sub-options expose its freeform type's sub-options (for documentation)

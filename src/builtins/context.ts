@@ -11,7 +11,7 @@ import { Attrs, ctxOf, Lazy, mkString, NixString, strOf, Value } from '../eval/v
 import { getStore } from '../store';
 import { isDerivationPath } from '../store/store-path';
 import type { Builtin } from './registry';
-import { encodeContextElem, parseContextElem, withFrame } from './store-support';
+import { encodeContextElem, parseContextElem, storeOp, withFrame } from './store-support';
 
 function coerced(v: Lazy, what: string, pos: Parameters<NonNullable<Builtin['fn']>>[1]): string | NixString {
   return withFrame(`while evaluating the argument passed to builtins.${what}`, () =>
@@ -19,7 +19,8 @@ function coerced(v: Lazy, what: string, pos: Parameters<NonNullable<Builtin['fn'
   );
 }
 
-function getContext(s: string | NixString): Value {
+function getContext(s: string | NixString, pos: Parameters<NonNullable<Builtin['fn']>>[1]): Value {
+  const store = getStore();
   const infos = new Map<string, { path: boolean; allOutputs: boolean; outputs: string[] }>();
   const info = (p: string) => {
     let i = infos.get(p);
@@ -30,7 +31,13 @@ function getContext(s: string | NixString): Value {
     const e = parseContextElem(c);
     if (e.kind === 'opaque') info(e.path).path = true;
     else if (e.kind === 'drvDeep') info(e.drvPath).allOutputs = true;
-    else info(e.drvPath).outputs.push(e.output);
+    else {
+      // As Nix 2.8's getContext: an output element's path is parsed (an output name with a
+      // '!' leaves no store path after it), and an empty output name means all outputs.
+      const drvPath = storeOp(pos, () => store.dir.parseStorePath(e.drvPath));
+      if (e.output === '') info(drvPath).allOutputs = true;
+      else info(drvPath).outputs.push(e.output);
+    }
   }
   const out = new Map<string, Lazy>();
   for (const [p, i] of infos) {
@@ -100,7 +107,10 @@ export const builtins: Builtin[] = [
     name: 'getContext',
     arity: 1,
     fn([s], pos) {
-      return getContext(withFrame('while evaluating the argument passed to builtins.getContext', () => forceString(s, pos)));
+      return getContext(
+        withFrame('while evaluating the argument passed to builtins.getContext', () => forceString(s, pos)),
+        pos,
+      );
     },
   },
   {

@@ -50,7 +50,9 @@ const OUT_NAMES = ['out'];
 export function derivation(arg: Lazy, pos: Pos | undefined): Value {
   const drvAttrs = forceAttrs(arg, pos);
   const strict = lazy(() => derivationStrict(drvAttrs, pos));
-  const outputs: Lazy = drvAttrs.get('outputs') ?? ['out'];
+  // (Not `get(…) ?? default`: an attribute whose value is null is stored as a plain null,
+  // and `outputs = null` must fail in forceList as in Nix's `{ outputs ? [ "out" ], ... }`.)
+  const outputs: Lazy = drvAttrs.has('outputs') ? drvAttrs.get('outputs')! : ['out'];
   const outputNames = forceList(outputs, pos);
 
   let common: Thunk;

@@ -247,12 +247,15 @@ function collectInputsOf(store: Store, drv: Derivation, ctx: Set<string>): void 
     if (!s) drv.inputDrvs.set(p, (s = new Set()));
     for (const o of outs) s.add(o);
   };
+  // Context paths are parsed as store paths (canonicalised, as Nix does): appendContext
+  // accepts `/nix/store/HASH-NAME/` as a key and keeps it as written.
+  const parse = (p: string) => store.dir.parseStorePath(p);
   for (const c of ctx) {
     const e = parseContextElem(c);
-    if (e.kind === 'opaque') drv.inputSrcs.add(e.path);
-    else if (e.kind === 'built') addDrv(e.drvPath, [e.output]);
+    if (e.kind === 'opaque') drv.inputSrcs.add(parse(e.path));
+    else if (e.kind === 'built') addDrv(parse(e.drvPath), [e.output]);
     else {
-      for (const p of store.computeFSClosure(e.drvPath)) {
+      for (const p of store.computeFSClosure(parse(e.drvPath))) {
         drv.inputSrcs.add(p);
         if (isDerivationPath(p)) addDrv(p, store.readDerivation(p).outputs.keys());
       }

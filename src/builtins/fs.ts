@@ -8,6 +8,7 @@ import { coerceToPath, forceStringNoCtx } from '../eval/runtime';
 import { evalState } from '../eval/state';
 import { Attrs, force, Lazy, mkString, NixPath, NixString } from '../eval/value';
 import { canonPath } from '../eval/concat';
+import { getStore } from '../store';
 import type { Builtin } from './registry';
 
 function fileType(st: fs.Stats): string {
@@ -23,6 +24,18 @@ function ioError(e: unknown, what: string, p: string, pos: Pos | undefined): Nix
   return new NixError('io', `${what} '${p}': ${(e as Error).message}`, pos);
 }
 
+/** The references of the store path containing `p`, when the store knows it. */
+function storeReferences(p: string): Set<string> | undefined {
+  const store = getStore();
+  if (!store.dir.isInStore(p)) return undefined;
+  try {
+    const refs = store.queryReferences(store.dir.toStorePath(p)[0]);
+    return refs && refs.length > 0 ? new Set(refs) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export const builtins: Builtin[] = [
   {
     name: 'readFile',
@@ -32,8 +45,9 @@ export const builtins: Builtin[] = [
       const file = coerceToPath(v, pos);
       try {
         const text = fs.readFileSync(file, 'latin1');
-        // Reading through a string that refers to store paths keeps that context.
-        return mkString(text, v instanceof NixString ? new Set(v.ctx) : undefined);
+        // As Nix: a file in the store gets the references of its store path as context (not
+        // the context of the argument); anything else, or a path the store does not know, none.
+        return mkString(text, storeReferences(file));
       } catch (e) {
         throw ioError(e, 'cannot read', file, pos);
       }
@@ -104,8 +118,10 @@ export const builtins: Builtin[] = [
     name: 'toPath',
     arity: 1,
     fn: ([p], pos) => {
-      const file = coerceToPath(p, pos);
-      return mkString(canonPath(file));
+      // The context of a string argument is kept (Nix's toPath passes it on).
+      const v = force(p);
+      const file = coerceToPath(v, pos);
+      return mkString(canonPath(file), v instanceof NixString && v.ctx.size > 0 ? new Set(v.ctx) : undefined);
     },
   },
 ];

@@ -7,6 +7,7 @@
  * basename (in read-only mode only their paths are computed).
  */
 import * as fs from 'node:fs';
+import { canonPath } from '../eval/concat';
 import { NixError, Pos } from '../eval/errors';
 import {
   callFunction,
@@ -85,6 +86,9 @@ interface AddPathArgs {
 
 /** `addPath` in Nix: copy (or, read-only, hash) a path with name, filter and method. */
 function addPath(a: AddPathArgs, pos: Pos | undefined): Value {
+  // The store makes the source path absolute and canonical (absPath) without resolving
+  // symlinks: `"/x/link-to-dir/"` adds the symlink, as `/x/link-to-dir` does.
+  a = { ...a, path: canonPath(a.path) };
   try {
     const store = getStore();
     return storeOp(pos, () => {
@@ -226,25 +230,32 @@ export const builtins: Builtin[] = [
     name: 'storePath',
     arity: 1,
     fn([arg], pos) {
-      const { path } = withFrame("while evaluating the first argument passed to 'builtins.storePath'", () =>
+      const { path, ctx } = withFrame("while evaluating the first argument passed to 'builtins.storePath'", () =>
         coercePathWithContext(arg, pos),
       );
       const store = getStore();
       let p = path;
-      if (!store.dir.isStorePath(p)) p = resolveSymlinks(p, store.config.root);
+      if (!store.dir.isStorePath(p)) p = resolveSymlinks(p, store.config.root, pos);
       if (!store.dir.isInStore(p)) throw new NixError('eval', `path '${p}' is not in the Nix store`, pos);
       const [sp] = storeOp(pos, () => store.dir.toStorePath(p));
-      return storePathString(sp, p);
+      // The argument's own context is kept (Nix coerces it into the same context set):
+      // storePath of a drvPath still depends on all the derivation's outputs.
+      ctx.add(sp);
+      return new NixString(p, ctx);
     },
   },
 ];
 
-/** Resolves symlinks in a path outside the store (best effort: unchanged if missing). */
-function resolveSymlinks(p: string, root: string): string {
+/**
+ * Resolves symlinks in a path that is not itself a store path, as Nix's canonPath(p, true):
+ * a missing component (or a file used as a directory) is an error there too.
+ */
+function resolveSymlinks(p: string, root: string, pos: Pos | undefined): string {
   if (root !== '') return p;
   try {
     return fs.realpathSync(fsPath(p), { encoding: 'buffer' }).toString('latin1');
-  } catch {
-    return p;
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === 'ENOTDIR' ? 'Not a directory' : 'No such file or directory';
+    throw new NixError('io', `getting status of '${p}': ${reason}`, pos);
   }
 }

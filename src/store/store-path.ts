@@ -129,14 +129,30 @@ export class StoreDir {
     return [sp, slash < 0 ? '' : rest.slice(slash)];
   }
 
-  /** Validates a printed store path and returns it. */
-  parseStorePath(p: string): string {
+  /**
+   * Validates a printed store path and returns it. As Nix's parseStorePath, the path is
+   * canonicalised first (`/nix//store/HASH-NAME/` names a store path too).
+   */
+  parseStorePath(path: string): string {
+    const p = canonAbsPath(path);
     const slash = p.lastIndexOf('/');
     const dir = p.slice(0, slash);
     if (dir !== this.dir) throw new BadStorePath(`path '${p}' is not in the Nix store`);
     checkBaseName(p.slice(slash + 1));
     return p;
   }
+}
+
+/** Nix's canonPath without symlinks: no `.`, `..`, doubled or trailing slashes. */
+function canonAbsPath(p: string): string {
+  if (!p.includes('//') && !p.endsWith('/') && !p.includes('/.')) return p;
+  const out: string[] = [];
+  for (const c of p.split('/')) {
+    if (c === '' || c === '.') continue;
+    if (c === '..') out.pop();
+    else out.push(c);
+  }
+  return '/' + out.join('/');
 }
 
 /** Checks a store path base name `HASH-NAME` (the StorePath constructor). */

@@ -66,3 +66,37 @@ builtins.addDrvOutputDependencies ""
 ---
 # expect-error
 builtins.addDrvOutputDependencies "${derivation { name = "d"; system = "x86_64-linux"; builder = "/bin/sh"; }}"
+---
+# storePath keeps the context of its argument: a drvPath still has all its outputs.
+builtins.getContext (builtins.storePath (derivation { name = "d"; system = "x86_64-linux"; builder = "/bin/sh"; }).drvPath)
+---
+builtins.storePath "/nix/store/vxjiwkjkn7x4079qvh1jkl5pn05j2aw0-foo/"
+---
+builtins.getContext (builtins.storePath "/nix/store/vxjiwkjkn7x4079qvh1jkl5pn05j2aw0-foo/")
+---
+builtins.storePath "/nix//store/vxjiwkjkn7x4079qvh1jkl5pn05j2aw0-foo"
+---
+# Below a store path, symlinks are resolved: a missing or non-directory component fails.
+builtins.storePath "/nix/store/vxjiwkjkn7x4079qvh1jkl5pn05j2aw0-foo/bar/baz"
+---
+builtins.storePath "${toString ./.}/does-not-exist"
+---
+# appendContext keys are store paths once canonicalised; they are kept as written, and a
+# derivation using them gets the canonical path as input.
+builtins.getContext (builtins.appendContext "" { "/nix/store/vxjiwkjkn7x4079qvh1jkl5pn05j2aw0-foo/" = { path = true; }; })
+---
+builtins.getContext (builtins.appendContext "" { "/nix//store/./vxjiwkjkn7x4079qvh1jkl5pn05j2aw0-foo" = { path = true; }; })
+---
+(derivation { name = "d"; system = "x86_64-linux"; builder = "/bin/sh"; a = builtins.appendContext "" { "/nix/store/vxjiwkjkn7x4079qvh1jkl5pn05j2aw0-foo/" = { path = true; }; }; }).drvPath
+---
+# An empty output name reads back as all outputs; a '!' in one leaves no store path.
+builtins.getContext (builtins.appendContext "" { "/nix/store/vxjiwkjkn7x4079qvh1jkl5pn05j2aw0-foo.drv" = { outputs = [ "" ]; }; })
+---
+builtins.getContext (builtins.appendContext "" { "/nix/store/vxjiwkjkn7x4079qvh1jkl5pn05j2aw0-foo.drv" = { outputs = [ "a!b" ]; }; })
+---
+# expect-error
+builtins.appendContext "" { "/nix/store/vxjiwkjkn7x4079qvh1jkl5pn05j2aw0-." = { path = true; }; }
+---
+# toPath keeps the context of a string.
+let show = s: let c = builtins.getContext s; in map (k: [ k c.${k} ]) (builtins.attrNames c);
+in show (builtins.toPath "${builtins.toFile "a" "b"}")

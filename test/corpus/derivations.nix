@@ -124,3 +124,44 @@ derivation { system = "x86_64-linux"; builder = "/bin/sh"; }
 builtins.derivationStrict "nope"
 ---
 builtins.path { path = ./README.md; sha256 = "0000000000000000000000000000000000000000000000000000"; }
+---
+# `outputs = null` fails in derivation's `{ outputs ? [ "out" ], ... }` even with __ignoreNulls
+# (a null attribute is not a missing one).
+(derivation { name = "x"; system = "x86_64-linux"; builder = "/bin/sh"; __ignoreNulls = true; outputs = null; }).drvPath
+---
+# Nix 2.8 refuses an output named "drv"; current Nix refuses "drvPath" instead (above).
+# expect: "/nix/store/ilyxckxcxbpsq7z81l0vnwagzdjagr7k-x.drv"
+(derivation { name = "x"; system = "x86_64-linux"; builder = "/bin/sh"; outputs = [ "out" "drv" ]; }).drvPath
+---
+# outputHashMode = "nar" (newer than Nix 2.8) is "recursive".
+# expect: true
+let mk = m: derivation { name = "fo"; system = "x86_64-linux"; builder = "/bin/sh"; outputHashMode = m; outputHash = "sha256-ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0="; };
+in (mk "nar").outPath == (mk "recursive").outPath
+---
+# A path with a trailing slash is added as its canonical form: the filter sees no `//` (as
+# Nix 2.8 in --read-write-mode and current Nix; 2.8's --readonly-mode hashes it as written).
+# expect: [ true true ]
+let f = p: t: builtins.match ".*//.*" p == null && builtins.baseNameOf p == "README.md";
+in [
+  (builtins.path { path = "${toString ./.}/"; name = "slash"; filter = f; } == builtins.path { path = ./.; name = "slash"; filter = f; })
+  (builtins.filterSource f "${toString ./.}/" == builtins.filterSource f ./.)
+]
+---
+# A store path with references, named by a string with context: added with those references
+# (Nix 2.8 in --read-write-mode and current Nix; 2.8's --readonly-mode drops them).
+# expect: "/nix/store/4xa4rl2zfpm114f2k5j6lz5sakl2654n-h"
+let f = builtins.toFile "f" "x"; g = builtins.toFile "g" "${f}"; in builtins.path { path = g; name = "h"; }
+---
+# ... and without context, without them (as current Nix).
+let f = builtins.toFile "f" "x"; g = builtins.toFile "g" "${f}"; in builtins.path { path = builtins.unsafeDiscardStringContext g; name = "h"; }
+---
+# Current Nix checks that the filter is a function even when a single file never calls it.
+# expect-error
+builtins.path { path = ./README.md; filter = 1; }
+---
+# Nix 2.8 accepts the names "." and ".."; current Nix does not.
+# expect-error
+builtins.toFile "." "x"
+---
+# expect-error
+builtins.toFile ".." "x"

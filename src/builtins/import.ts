@@ -5,11 +5,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { NixError } from '../eval/errors';
+import { NixError, Pos } from '../eval/errors';
 import { importFile, scopedImportFile } from '../eval/index';
-import { coerceToPath, forceAttrs, forceList, forceStringNoCtx } from '../eval/runtime';
-import { evalState } from '../eval/state';
-import { Attrs, force, Lazy, NixPath, Value } from '../eval/value';
+import { COERCE_NO_COPY, coerceToPath, coerceToString, forceAttrs, forceList, forceStringNoCtx } from '../eval/runtime';
+import { evalState, isUri, SearchPathEntry } from '../eval/state';
+import { Attrs, Lazy, NixPath, Value } from '../eval/value';
 import type { Builtin } from './registry';
 import { distDir } from '../dist-dir';
 
@@ -31,6 +31,26 @@ function builtinEntries(): { prefix: string; path: string }[] {
   ];
 }
 
+/**
+ * Nix's resolveSearchPathElem: an entry's directory made absolute (against the current
+ * directory), or undefined when it does not exist (warned about once, as Nix does) or is a
+ * URI (nixling downloads nothing).
+ */
+const resolvedEntries = new Map<string, string | undefined>();
+function resolveEntry(dir: string): string | undefined {
+  if (resolvedEntries.has(dir)) return resolvedEntries.get(dir);
+  let res: string | undefined;
+  if (!isUri(dir)) {
+    res = path.resolve(dir);
+    if (!fs.existsSync(res)) {
+      evalState.stderr(`warning: Nix search path entry '${dir}' does not exist, ignoring\n`);
+      res = undefined;
+    }
+  }
+  resolvedEntries.set(dir, res);
+  return res;
+}
+
 export function findFile(entries: { prefix: string; path: string }[], p: string): string | undefined {
   for (const { prefix, path: dir } of entries) {
     let rest: string;
@@ -38,10 +58,22 @@ export function findFile(entries: { prefix: string; path: string }[], p: string)
     else if (p === prefix) rest = '';
     else if (p.startsWith(prefix + '/')) rest = p.slice(prefix.length + 1);
     else continue;
-    const full = rest === '' ? dir : path.join(dir, rest);
+    const base = resolveEntry(dir);
+    if (base === undefined) continue;
+    const full = rest === '' ? base : path.join(base, rest);
     if (fs.existsSync(full)) return path.resolve(full);
   }
   return undefined;
+}
+
+/** Looks `name` up in `entries` (by default -I and NIX_PATH's) and then nixling's own. */
+export function findInSearchPath(name: string, entries: SearchPathEntry[] = evalState.searchPath, pos?: Pos): string {
+  const found = findFile([...entries, ...builtinEntries()], name);
+  if (found === undefined) {
+    // Nix throws this as a catchable error (tryEval <missing> is false).
+    throw new NixError('throw', `file '${name}' was not found in the Nix search path (add it using $NIX_PATH or -I)`, pos);
+  }
+  return found;
 }
 
 function nixPathValue(): Value {
@@ -74,25 +106,19 @@ export const builtins: Builtin[] = [
     name: 'findFile',
     arity: 2,
     fn: ([sp, p], pos) => {
-      const entries: { prefix: string; path: string }[] = [];
+      const entries: SearchPathEntry[] = [];
       for (const e of forceList(sp, pos)) {
         const a = forceAttrs(e, pos);
+        const pre = a.get('prefix');
+        const prefix = pre === undefined ? '' : forceStringNoCtx(pre, pos);
         const pv = a.get('path');
         if (pv === undefined) throw new NixError('missing-attribute', "attribute 'path' missing", pos);
-        const pre = a.get('prefix');
-        entries.push({ prefix: pre === undefined ? '' : forceStringNoCtx(pre, pos), path: coerceToPath(force(pv), pos) });
+        // Nix takes the directory as a string (a relative one is resolved against the current
+        // directory, as in NIX_PATH).
+        const dir = coerceToString(pv, COERCE_NO_COPY, pos);
+        entries.push({ prefix, path: typeof dir === 'string' ? dir : dir.s });
       }
-      const name = forceStringNoCtx(p, pos);
-      const found = findFile([...entries, ...builtinEntries()], name);
-      if (found === undefined) {
-        // Nix throws this as a catchable error (tryEval <missing> is false).
-        throw new NixError(
-          'throw',
-          `file '${name}' was not found in the Nix search path (add it using $NIX_PATH or -I)`,
-          pos,
-        );
-      }
-      return new NixPath(found);
+      return new NixPath(findInSearchPath(forceStringNoCtx(p, pos), entries, pos));
     },
   },
 ];

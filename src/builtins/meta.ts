@@ -3,7 +3,7 @@
  * genericClosure, toString, and the constants (currentSystem, nixVersion, langVersion,
  * currentTime). Fetchers and native code need network or unsafe settings and say so.
  */
-import { NixError } from '../eval/errors';
+import { NixError, positionFile } from '../eval/errors';
 import { callFunction, COERCE_MORE, coerceToString, forceAttrs, forceList, forceStringNoCtx, lessThan } from '../eval/runtime';
 import { Attrs, force, Lambda, Lazy, PrimOp, PrimOpApp, Value } from '../eval/value';
 import { printValueShort } from '../eval/print';
@@ -50,7 +50,7 @@ export const builtins: Builtin[] = [
       return new Attrs(
         new Map<string, Lazy>([
           ['column', column],
-          ['file', p.src.path],
+          ['file', positionFile(p.src)],
           ['line', line],
         ]),
       );

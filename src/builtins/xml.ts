@@ -9,6 +9,7 @@
  * `path`, `line` and `column`. Unevaluated values (when not strict) and builtins print as
  * `<unevaluated />`.
  */
+import { positionFile } from '../eval/errors';
 import { formatFloat } from '../eval/print';
 import { isDerivation } from '../eval/runtime';
 import {
@@ -59,7 +60,7 @@ class XMLWriter {
 }
 
 function posAttrs(attrs: Record<string, string>, src: AttrPos['src'], start: number): void {
-  if (!src.path.startsWith('\xc2\xab')) attrs.path = src.path;
+  attrs.path = positionFile(src);
   const { line, column } = src.location(start);
   attrs.line = String(line);
   attrs.column = String(column);

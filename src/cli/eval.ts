@@ -7,7 +7,7 @@ import { NixError } from '../eval/errors';
 import { evalAst, parseFile, parseSource } from '../eval/index';
 import { printValue } from '../eval/print';
 import { deepForce } from '../eval/runtime';
-import { addNixPathFromEnv, evalState, parseSearchPath } from '../eval/state';
+import { addNixPathFromEnv, evalState, parseSearchPathEntry } from '../eval/state';
 import { Attrs } from '../eval/value';
 import { printValueAsJSON } from '../builtins/json';
 import { extractStoreOptions, useStore } from './store-options';
@@ -35,7 +35,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
       else if (a === '-A' || a === '--attr') attr = next();
       else if (a === '--json') json = true;
       else if (a === '--show-trace') evalState.showTrace = true;
-      else if (a === '-I') evalState.searchPath.push(...parseSearchPath(next()));
+      else if (a === '-I') evalState.searchPath.push(parseSearchPathEntry(next()));
       else if (a.startsWith('-')) throw new NixError('eval', `unrecognised flag '${a}'`);
       else file = a;
     }

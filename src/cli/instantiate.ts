@@ -8,12 +8,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { printExpr } from '../../grammar';
 import { NixError } from '../eval/errors';
-import { evalAst, parseSource, readSource } from '../eval/index';
+import { evalAst, parseSource, readSource, resolveImportPath } from '../eval/index';
+import { findInSearchPath } from '../builtins/import';
 import { compileProgram } from '../eval/compile';
 import { printAmbiguous } from '../eval/print';
 import { callFunction, coerceToString, deepForce } from '../eval/runtime';
-import { addNixPathFromEnv, evalState, parseSearchPath } from '../eval/state';
-import { Attrs, force, Lambda, Lazy, showType, Value } from '../eval/value';
+import { addNixPathFromEnv, evalState, parseSearchPathEntry } from '../eval/state';
+import { Attrs, force, Lambda, Lazy, showType, Thunk, Value } from '../eval/value';
 import { printValueAsJSON } from '../builtins/json';
 import { printValueAsXML } from '../builtins/xml';
 import { reportError, writeOut } from './output';
@@ -101,7 +102,7 @@ export function parseArgs(argv: string[]): Options {
       }
       case '-I':
       case '--include':
-        evalState.searchPath.push(...parseSearchPath(next()));
+        evalState.searchPath.push(parseSearchPathEntry(next()));
         break;
       case '--show-trace':
         evalState.showTrace = true;
@@ -135,7 +136,8 @@ export function parseArgs(argv: string[]): Options {
       }
       default:
         if (IGNORED.has(a)) break;
-        if (a in LINT_FLAGS) {
+        // (Object.hasOwn: `a in` would also take `toString`, `constructor`, … as flags.)
+        if (Object.hasOwn(LINT_FLAGS, a)) {
           const level = next();
           if (level !== 'ignore' && level !== 'warn' && level !== 'fatal') throw new NixError('eval', `invalid value '${level}' for ${a}`);
           evalState.lint[LINT_FLAGS[a]] = level;
@@ -167,7 +169,9 @@ function loadInputs(o: Options) {
       if (f === '-') {
         inputs.push({ text: readStdin(), name: '\xc2\xabstdin\xc2\xbb', dir: cwd, isFile: false });
       } else {
-        const abs = path.resolve(cwd, f);
+        // As Nix's lookupFileArg and resolveExprPath: `<p>` is looked up in the search path,
+        // a directory means its default.nix, a symbolic link is followed.
+        const abs = resolveImportPath(/^<.+>$/.test(f) ? findInSearchPath(f.slice(1, -1)) : path.resolve(cwd, f));
         let text: string;
         try {
           text = readSource(abs);
@@ -263,7 +267,8 @@ function buildAutoArgs(o: Options): Attrs {
     if (a.str !== undefined) m.set(a.name, Buffer.from(a.str, 'utf8').toString('latin1'));
     else {
       const expr = parseSource(Buffer.from(a.expr!, 'utf8').toString('latin1'), '\xc2\xabstring\xc2\xbb', process.cwd(), false);
-      m.set(a.name, evalAst(expr));
+      // Nix passes the expression unevaluated (an unused `--arg x 'throw "…"'` is fine).
+      m.set(a.name, new Thunk(evalAst, expr));
     }
   }
   return new Attrs(m);

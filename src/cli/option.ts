@@ -12,7 +12,7 @@
  * headings with indented bodies, `<nixling/…>` for nixling's own files).
  */
 import { NixError, renderError } from '../eval/errors';
-import { addNixPathFromEnv, evalState, parseSearchPath } from '../eval/state';
+import { addNixPathFromEnv, evalState, parseSearchPathEntry } from '../eval/state';
 import { resolveConfigFile } from '../system/configuration';
 import {
   DefinitionView,
@@ -45,7 +45,7 @@ export function parseConfigArgs(argv: string[], extra: Record<string, (value: ()
     if (a === '-c' || a === '--configuration') o.config = next();
     else if (a === '--json') o.json = true;
     else if (a === '--show-trace') evalState.showTrace = true;
-    else if (a === '-I') evalState.searchPath.push(...parseSearchPath(next()));
+    else if (a === '-I') evalState.searchPath.push(parseSearchPathEntry(next()));
     else if (extra[a]) extra[a](next);
     else if (a.startsWith('-') && a !== '-') throw new NixError('eval', `unrecognised flag '${a}'`);
     else o.rest.push(a);

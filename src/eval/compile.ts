@@ -9,7 +9,7 @@
  */
 import type * as A from '../../grammar/ast';
 import { printExpr } from '../../grammar';
-import { NixError, Pos } from './errors';
+import { NixError, Pos, positionFile } from './errors';
 import { Resolution, noteLazyRead, resolve, Scope } from './scope';
 import { evalState } from './state';
 import { lintLiteral, warnCursedOr } from './lint';
@@ -264,7 +264,7 @@ export function compile(e: A.Expr, scope: Scope | null, name?: string): Code {
       const v = new Attrs(
         new Map<string, Lazy>([
           ['column', column],
-          ['file', e.src.path],
+          ['file', positionFile(e.src)],
           ['line', line],
         ]),
       );

@@ -63,6 +63,15 @@ export function fromParseError(e: ParseError): NixError {
   return new NixError('parse', e.message, { src: e.src, start: e.start, end: e.end });
 }
 
+/**
+ * The `file` that __curPos, unsafeGetAttrPos and --xml report for a position. For an
+ * expression given with -E, --arg or on stdin Nix 2.8 names the "file" by the source text
+ * itself (current Nix gives no position there); error messages say «string» or «stdin».
+ */
+export function positionFile(src: Pos['src']): string {
+  return src.isFile ? src.path : src.text;
+}
+
 /** "file:line:col" (or «string»:line:col) of a position. */
 export function showPos(pos: Pos): string {
   const { line, column } = pos.src.location(pos.start);

@@ -51,14 +51,24 @@ export function evalExpr(text: string, opts: EvalExprOptions = {}): Value {
   return evalAst(expr);
 }
 
-/** Resolves what `import p` reads: a directory means its default.nix. */
+/**
+ * Resolves what `import p` reads, as Nix's resolveExprPath: while `p` itself is a symbolic
+ * link it is replaced by its target (so paths in the file are relative to where it really
+ * is; links among the parent directories are kept), and a directory means its default.nix.
+ */
 export function resolveImportPath(p: string): string {
-  try {
-    if (fs.statSync(p).isDirectory()) return path.join(p, 'default.nix');
-  } catch {
-    // Reported when reading.
+  for (let follow = 0; ; follow++) {
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(p);
+    } catch {
+      return p; // Reported when reading.
+    }
+    if (st.isSymbolicLink()) {
+      if (follow >= 1024) throw new NixError('io', `too many symbolic links encountered while traversing the path '${p}'`);
+      p = path.resolve(path.dirname(p), fs.readlinkSync(p));
+    } else return st.isDirectory() ? path.join(p, 'default.nix') : p;
   }
-  return p;
 }
 
 const importCache = new Map<string, Lazy>();

@@ -64,7 +64,9 @@ export function printAttrName(name: string): string {
 export function printAmbiguous(v: Lazy): string {
   const out: string[] = [];
   const seen = new Set<object>();
-  // Nix remembers a list by the value cell holding it (the thunk here), a set by its bindings.
+  // Nix remembers a set by its bindings and a list by its element array, which a list of one
+  // or two elements keeps inside the value cell holding it (the thunk here): copies of such a
+  // cell are new lists to it, copies of a longer one are not.
   const go = (l: Lazy, top = false): void => {
     let x: Value;
     if (l instanceof Thunk) {
@@ -82,7 +84,7 @@ export function printAmbiguous(v: Lazy): string {
     else if (x instanceof NixFloat) out.push(formatFloat(x.value));
     else if (x instanceof NixPath) out.push(x.path);
     else if (Array.isArray(x)) {
-      const key: object = l instanceof Thunk ? l : top ? {} : x;
+      const key: object = x.length > 2 ? x : l instanceof Thunk ? l : top ? {} : x;
       if (x.length > 0 && seen.has(key)) return void out.push('\xc2\xabrepeated\xc2\xbb');
       seen.add(key);
       out.push('[ ');

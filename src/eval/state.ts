@@ -3,7 +3,6 @@
  * search path, the import cache and the options given on the command line. One evaluator
  * per process, as with nix-instantiate.
  */
-import * as path from 'node:path';
 import type { Value } from './value';
 
 export type LintLevel = 'ignore' | 'warn' | 'fatal';
@@ -43,25 +42,55 @@ export const evalState = {
 };
 
 /**
- * Parses a NIX_PATH-style list (`a=/x:/y`); relative directories are taken relative to the
- * current directory, as Nix resolves them.
+ * One search-path entry as `-I` gives it (`nixpkgs=/x` or `/x`): Nix splits it at the first
+ * `=` only, and keeps the directory as written (`builtins.nixPath` shows it so; a relative
+ * one is resolved against the current directory when looked up, by `findFile`).
  */
-export function parseSearchPath(s: string): SearchPathEntry[] {
-  const out: SearchPathEntry[] = [];
-  for (const part of s.split(':')) {
-    if (part === '') continue;
-    const eq = part.indexOf('=');
-    const entry = eq >= 0 ? { prefix: part.slice(0, eq), path: part.slice(eq + 1) } : { prefix: '', path: part };
-    if (!/^[a-z]+:\/\//.test(entry.path)) entry.path = path.resolve(entry.path);
-    out.push(entry);
+export function parseSearchPathEntry(s: string): SearchPathEntry {
+  const eq = s.indexOf('=');
+  return eq >= 0 ? { prefix: s.slice(0, eq), path: s.slice(eq + 1) } : { prefix: '', path: s };
+}
+
+/** Nix's isUri: search-path entries that name something to download. */
+export function isUri(s: string): boolean {
+  if (s.startsWith('channel:')) return true;
+  const i = s.indexOf('://');
+  return i >= 0 && ['http', 'https', 'file', 'channel', 'git', 's3', 'ssh'].includes(s.slice(0, i));
+}
+
+/**
+ * Splits NIX_PATH as Nix's parseNixPath does: at `:`, except the one after a URI's scheme
+ * (`nixpkgs=https://…`); an empty entry between two colons is kept (it stands for the
+ * current directory), a trailing one is not.
+ */
+export function parseNixPath(s: string): SearchPathEntry[] {
+  const out: string[] = [];
+  let p = 0;
+  while (p < s.length) {
+    const start = p;
+    let start2 = p;
+    while (p < s.length && s[p] !== ':') {
+      if (s[p] === '=') start2 = p + 1;
+      p++;
+    }
+    if (p === s.length) {
+      if (p !== start) out.push(s.slice(start, p));
+      break;
+    }
+    if (isUri(s.slice(start2))) {
+      p++;
+      while (p < s.length && s[p] !== ':') p++;
+    }
+    out.push(s.slice(start, p));
+    p++;
   }
-  return out;
+  return out.map(parseSearchPathEntry);
 }
 
 /** Appends NIX_PATH's entries after the -I ones (call once, after the flags are read). */
 export function addNixPathFromEnv(): void {
   const env = process.env.NIX_PATH;
-  if (env) evalState.searchPath.push(...parseSearchPath(env));
+  if (env) evalState.searchPath.push(...parseNixPath(env));
 }
 
 /**

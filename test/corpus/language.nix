@@ -238,3 +238,20 @@ let s = { a = 1; }; t = { a = 2; b = 1; }; in [ t (s // t) (s // { }) ]
 # quotes every keyword and escapes `${` only
 # expect: { "$" = 1; "a$b" = 2; "if" = 3; "let" = 4; "rec" = 5; }
 { "$" = 1; "a$b" = 2; "if" = 3; "let" = 4; "rec" = 5; }
+---
+# import follows a symbolic link to the file (Nix's resolveExprPath), so the paths in it are
+# relative to the directory it really is in
+import ./import/link.nix
+---
+# Nix remembers a list of three or more elements by its element array, which copies of the
+# list share: a second sight of it is «repeated» however it was reached
+let l = [ 1 2 3 ]; s = { a = l; }; in [ s.a l (builtins.head [ l ]) ]
+---
+let l = [ 1 2 3 ]; f = x: x; in [ (f l) (f l) (l ++ [ ]) (builtins.filter (x: true) l) ]
+---
+let l = [ 1 2 3 ]; in builtins.map (x: l) [ 1 2 ]
+---
+let l = [ [ 1 2 3 ] ]; in [ (builtins.head l) (builtins.head l) (builtins.map (x: x) (builtins.head l)) ]
+---
+# a list of one or two elements lives in the value cell: a copy of the cell is a new list
+let l = [ 1 ]; m = [ 1 2 ]; s = { a = l; b = m; }; in [ s.a l (builtins.head [ l ]) s.b m (builtins.head [ m ]) ]

@@ -26,9 +26,13 @@ if (!suite || !fs.existsSync(path.join(suite, 'tests/functional/lang'))) {
 const cwd = path.join(suite, 'tests/functional');
 const lang = path.join(cwd, 'lang');
 
+// Nix's test harness enables the `flakes` feature in its nix.conf (tests/functional/common/
+// init.sh: `extra-experimental-features = flakes`); nixling reads no nix.conf, so say it here.
+const CONF_FLAGS = ['--extra-experimental-features', 'flakes'];
+
 function run(argv, { stdin, env } = {}) {
   return new Promise((resolve) => {
-    const p = spawn(nixling, argv, {
+    const p = spawn(nixling, [argv[0], ...CONF_FLAGS, ...argv.slice(1)], {
       cwd,
       env: { ...process.env, TEST_VAR: 'foo', NIX_REMOTE: 'dummy://', NIX_STORE_DIR: '/nix/store', ...env },
     });

@@ -19,6 +19,7 @@ import { builtins as versions } from './versions';
 import { builtins as json } from './json';
 import { builtins as toml } from './toml';
 import { builtins as xml } from './xml';
+import { builtins as flakeref } from './flakeref';
 import { builtins as hash } from './hash';
 import { builtins as context } from './context';
 import { builtins as storePaths, installStoreHooks } from './store-paths';
@@ -40,6 +41,7 @@ const families: Builtin[][] = [
   json,
   toml,
   xml,
+  flakeref,
   hash,
   context,
   storePaths,

@@ -165,3 +165,79 @@ builtins.toFile "." "x"
 ---
 # expect-error
 builtins.toFile ".." "x"
+---
+# `derivation` is a lambda (Nix's derivation.nix), not a primop.
+[ derivation builtins.derivation (builtins.typeOf derivation) (builtins.isFunction derivation) (derivation == builtins.derivation) ]
+---
+builtins.functionArgs derivation
+---
+builtins.toXML derivation
+---
+builtins.toXML builtins.derivation
+---
+# The positions Nix reports in its //builtin/derivation.nix.
+builtins.unsafeGetAttrPos "outputs" (builtins.functionArgs derivation)
+---
+let d = derivation { name = "a"; builder = "b"; system = "c"; outputs = [ "x" "y" ]; };
+in map (n: builtins.unsafeGetAttrPos n d) [ "x" "y" "all" "drvAttrs" "outputName" "type" "outPath" "drvPath" ]
+---
+let d = derivation { name = "a"; builder = "b"; system = "c"; };
+in map (n: builtins.unsafeGetAttrPos n d) [ "out" "all" "type" ]
+---
+# lazy
+derivation { name = "a"; builder = "b"; system = "c"; }
+---
+# lazy
+(derivation { name = "a"; builder = "b"; system = "c"; }).all
+---
+# lazy
+(derivation { name = "a"; builder = "b"; system = "c"; }).drvAttrs
+---
+# lazy
+derivation { name = "a"; builder = "b"; system = "c"; outputs = [ "x" "y" ]; }
+---
+# lazy
+(derivation { name = "a"; builder = "b"; system = "c"; outputs = [ "x" "y" ]; }).y
+---
+# lazy
+(derivation { name = "a"; builder = "b"; system = "c"; outputs = [ "x" "y" "x" ]; }).all
+---
+# lazy
+let d = derivation { name = "a"; builder = "b"; system = "c"; outputs = [ "x" "y" ]; }; in builtins.seq d.all d.all
+---
+# lazy
+let d = derivation { name = "a"; builder = "b"; system = "c"; outputs = [ "x" "y" ]; }; in builtins.deepSeq d.all d
+---
+# lazy
+{ inherit derivation; b = builtins.derivation; }
+---
+# Nothing but the argument, the output names and the first output's set is forced.
+# lazy
+derivation { name = throw "n"; builder = throw "b"; system = "c"; }
+---
+(derivation { name = throw "n"; builder = throw "b"; outputs = [ "o" ]; }).outputName
+---
+(derivation { outputs = [ "a" (throw "x") ]; }).drvAttrs
+---
+(derivation { outputs = [ "a" 1 ]; }).drvAttrs
+---
+derivation 1
+---
+derivation { outputs = [ ]; }
+---
+derivation { outputs = null; }
+---
+derivation { outputs = [ 1 ]; }
+---
+(derivation { }).type
+---
+(derivation { }).outPath
+---
+(derivation { name = "a"; builder = "b"; system = "c"; outputs = [ "x" "x" ]; }).drvPath
+---
+(derivation { name = "a"; builder = "b"; system = "c"; outputs = [ "x" "y" ]; }).y.outPath
+---
+(builtins.derivation { name = "a"; builder = "b"; system = "c"; outputs = [ "x" "y" ]; }).all
+---
+# json
+derivation { name = "a"; builder = "b"; system = "c"; outputs = [ "x" "y" ]; }

@@ -11,7 +11,7 @@
  * attrset with value, isDefined, highestPrio, definitions, files, definitionsWithLocations.
  * The merge is done once per option and only when one of those fields is forced.
  */
-import { NixError } from '../eval/errors';
+import { NixError, positionFile } from '../eval/errors';
 import { AttrPos, Attrs, Lazy, Thunk, Value, compareBytes, force, attrsFrom } from '../eval/value';
 import { callFunction1 } from '../eval/runtime';
 import { Def } from './properties';
@@ -28,7 +28,8 @@ export interface Decl {
 function declarationPosition(d: Decl): Value {
   if (d.pos) {
     const { line, column } = d.pos.src.location(d.pos.start);
-    return attrsFrom({ file: d.pos.src.path ?? d.file, line, column });
+    // As unsafeGetAttrPos gives it (for -E text, the text itself).
+    return attrsFrom({ file: positionFile(d.pos.src), line, column });
   }
   return attrsFrom({ file: d.file, line: null, column: null });
 }

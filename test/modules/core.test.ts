@@ -136,3 +136,12 @@ describe('module system core: outputs', () => {
     });
   }
 });
+
+describe('declaration positions', () => {
+  it('name an expression given as text by the text itself, as unsafeGetAttrPos does', () => {
+    const text = 'let lib = import <nixling/lib>; in (lib.evalModules { modules = [ { options.a = lib.mkOption { }; } ]; }).options.a.declarationPositions';
+    const v = evalExpr(text, {});
+    deepForce(v);
+    expect(JSON.parse(printValueAsJSON(v, true, true).json)).toEqual([{ column: text.indexOf('a = lib.mkOption') + 1, file: text, line: 1 }]);
+  });
+});

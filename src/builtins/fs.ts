@@ -7,7 +7,7 @@ import { NixError, Pos } from '../eval/errors';
 import { coerceToPath, forceStringNoCtx } from '../eval/runtime';
 import { evalState } from '../eval/state';
 import { Attrs, force, Lazy, mkString, NixPath, NixString } from '../eval/value';
-import { canonPath } from '../eval/concat';
+import { canonPath } from '../../grammar/build';
 import { getStore } from '../store';
 import type { Builtin } from './registry';
 

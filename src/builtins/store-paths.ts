@@ -7,7 +7,7 @@
  * basename (in read-only mode only their paths are computed).
  */
 import * as fs from 'node:fs';
-import { canonPath } from '../eval/concat';
+import { canonPath } from '../../grammar/build';
 import { NixError, Pos } from '../eval/errors';
 import {
   callFunction,
@@ -53,8 +53,8 @@ export function installStoreHooks(): void {
 installStoreHooks();
 
 /** A string result naming a store path, with that path as its context. */
-function storePathString(p: string, full = p): NixString {
-  return new NixString(full, new Set([p]));
+function storePathString(p: string): NixString {
+  return new NixString(p, new Set([p]));
 }
 
 /** Coerces to a path, keeping the context of a string (`EvalState::coerceToPath`). */

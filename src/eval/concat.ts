@@ -4,20 +4,10 @@
  * the rest as text (no store references allowed) and is canonicalised, and anything else
  * makes a string, copying paths to the store.
  */
+import { canonPath } from '../../grammar/build';
 import { NixError, Pos } from './errors';
 import { COERCE_COPY, COERCE_NO_COPY, coerceToString, mergeContext } from './runtime';
 import { Context, mkString, NixFloat, NixPath, NixString, showType, Value, mkInt } from './value';
-
-/** Canonicalises an absolute path: no `.` or `..` components, no doubled or trailing slashes. */
-export function canonPath(p: string): string {
-  const out: string[] = [];
-  for (const c of p.split('/')) {
-    if (c === '' || c === '.') continue;
-    if (c === '..') out.pop();
-    else out.push(c);
-  }
-  return '/' + out.join('/');
-}
 
 export function add2(x: Value, y: Value, positions: Pos[], pos: Pos): Value {
   return concatStrings([x, y], false, positions, pos);

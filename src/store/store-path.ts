@@ -9,6 +9,7 @@
  *
  * Names are checked with Nix's rules and messages. Paths here are printed paths (strings).
  */
+import { canonPath } from '../../grammar/build';
 import { compressedNix32, Hash, hashString } from './hash';
 
 export const HASH_PART_LEN = 32;
@@ -134,25 +135,13 @@ export class StoreDir {
    * canonicalised first (`/nix//store/HASH-NAME/` names a store path too).
    */
   parseStorePath(path: string): string {
-    const p = canonAbsPath(path);
+    const p = path.includes('//') || path.endsWith('/') || path.includes('/.') ? canonPath(path) : path;
     const slash = p.lastIndexOf('/');
     const dir = p.slice(0, slash);
     if (dir !== this.dir) throw new BadStorePath(`path '${p}' is not in the Nix store`);
     checkBaseName(p.slice(slash + 1));
     return p;
   }
-}
-
-/** Nix's canonPath without symlinks: no `.`, `..`, doubled or trailing slashes. */
-function canonAbsPath(p: string): string {
-  if (!p.includes('//') && !p.endsWith('/') && !p.includes('/.')) return p;
-  const out: string[] = [];
-  for (const c of p.split('/')) {
-    if (c === '' || c === '.') continue;
-    if (c === '..') out.pop();
-    else out.push(c);
-  }
-  return '/' + out.join('/');
 }
 
 /** Checks a store path base name `HASH-NAME` (the StorePath constructor). */

@@ -25,6 +25,7 @@ import { forceAttrs } from '../eval/runtime';
 import { Attrs, force, Lazy, mkInt, NixString, showType, Value } from '../eval/value';
 import { argStringNoCtx } from './strings';
 import type { Builtin } from './registry';
+import { BadHash, Hash, parseHashAny } from '../store/hash';
 
 /** An error Nix raises as BadURL (the URL step catches these and tries a path). */
 class BadURL extends Error {}
@@ -342,54 +343,19 @@ const REF_RE = /^[a-zA-Z0-9@][a-zA-Z0-9_./@+-]*$/;
 const FLAKE_ID_RE = /^[a-zA-Z][a-zA-Z0-9_-]*$/;
 const HOST_RE = /^[a-zA-Z0-9.-]*$/;
 
-/** A SHA-1 revision in base16, nix32 or base64 (optionally `sha1:`-prefixed or SRI): its hex. */
+/** A revision: a SHA-1 hash in any form Hash::parseAny reads (base16, nix32, base64, `sha1:`
+ *  or SRI), in base16. */
 function parseRev(s: string): string {
-  let body = s;
-  let algo = 'sha1';
-  const m = /^(md5|sha1|sha256|sha512)[:-](.*)$/.exec(s);
-  if (m) {
-    algo = m[1];
-    body = m[2];
-  }
-  if (algo !== 'sha1') return parseHashHex(body, algo, s);
-  return parseHashHex(body, 'sha1', s);
+  return parseHashAny(s, 'sha1').base16;
 }
 
-const HASH_SIZE: Record<string, number> = { md5: 16, sha1: 20, sha256: 32, sha512: 64 };
-const NIX32 = '0123456789abcdfghijklmnpqrsvwxyz';
-
-function parseHashHex(body: string, algo: string, orig: string): string {
-  const size = HASH_SIZE[algo];
-  if (body.length === size * 2 && /^[0-9a-fA-F]+$/.test(body)) return body.toLowerCase();
-  if (body.length === Math.ceil((size * 8) / 5) && [...body].every((c) => NIX32.includes(c))) {
-    const bytes = new Uint8Array(size);
-    for (let n = 0; n < body.length; n++) {
-      const digit = NIX32.indexOf(body[body.length - n - 1]);
-      const b = n * 5;
-      const i = b >> 3;
-      const j = b & 7;
-      bytes[i] |= (digit << j) & 0xff;
-      if (i + 1 < size) bytes[i + 1] |= digit >> (8 - j);
-      else if (digit >> (8 - j)) throw new FlakeError(`invalid nix32 hash '${orig}'`);
-    }
-    return Buffer.from(bytes).toString('hex');
-  }
-  if (body.length === Math.ceil(size / 3) * 4 && /^[A-Za-z0-9+/]+=*$/.test(body)) {
-    return Buffer.from(body, 'base64').toString('hex');
-  }
-  throw new FlakeError(`hash '${orig}' has wrong length for hash algorithm '${algo}'`);
-}
-
-/** Input::getNarHash rendered as SRI (it must be SHA-256). */
+/** Input::getNarHash rendered as SRI (it must be SHA-256; empty stands for all zeros). */
 function narHashSRI(s: string): string {
-  if (s === '') return 'sha256-' + Buffer.alloc(32).toString('base64');
-  const m = /^([a-z0-9]+)-(.*)$/.exec(s);
-  if (!m) throw new FlakeError(`hash '${s}' is not SRI`);
-  if (!(m[1] in HASH_SIZE)) throw new FlakeError(`unknown hash algorithm '${m[1]}', expect 'blake3', 'md5', 'sha1', 'sha256', or 'sha512'`);
-  if (m[1] !== 'sha256') throw new FlakeError('narHash must use SHA-256');
-  const bytes = Buffer.from(m[2], 'base64');
-  if (bytes.length !== 32 || m[2].length !== 44) throw new FlakeError(`invalid SRI hash '${s}'`);
-  return 'sha256-' + bytes.toString('base64');
+  if (s === '') return Hash.zero('sha256').toString('sri');
+  if (!/^[a-z0-9]+-/.test(s)) throw new FlakeError(`hash '${s}' is not SRI`);
+  const h = parseHashAny(s);
+  if (h.algo !== 'sha256') throw new FlakeError('narHash must use SHA-256');
+  return h.toString('sri');
 }
 
 /** git check-ref-format, as libgit2 checks a branch, tag or reference name. */
@@ -545,7 +511,7 @@ function gitArchive(name: string): Scheme {
       if (ref !== undefined && rev !== undefined) {
         throw new BadURL(`input ${attrsToJSON(attrs)} contains both a commit hash ('${rev}') and a branch/tag name ('${ref}')`);
       }
-      if (rev !== undefined) parseHashHex(rev, 'sha1', rev);
+      if (rev !== undefined) parseRev(rev);
       if (ref !== undefined && !isLegalRefName(ref)) throw new BadURL(`input ${attrsToJSON(attrs)} contains an invalid branch/tag name`);
       const host = maybeStr(attrs, 'host');
       if (host !== undefined && !HOST_RE.test(host)) throw new BadURL(`input ${attrsToJSON(attrs)} contains an invalid instance host`);
@@ -818,7 +784,7 @@ function wrap<T>(f: () => T): T {
   try {
     return f();
   } catch (e) {
-    if (e instanceof BadURL || e instanceof FlakeError) throw new NixError('eval', e.message);
+    if (e instanceof BadURL || e instanceof FlakeError || e instanceof BadHash) throw new NixError('eval', e.message);
     throw e;
   }
 }

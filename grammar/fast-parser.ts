@@ -477,8 +477,8 @@ function exprApp(): Expr {
     let arg = exprSimple();
     t = types[p];
     if (t === Tk.DOT || t === Tk.OR_KW) {
-      if (t === Tk.OR_KW) arg = cursedOr(selectRest(arg, t), first);
-      else arg = selectRest(arg, t);
+      arg = selectRest(arg, t);
+      if (t === Tk.OR_KW) markCursedOr(arg, first);
       t = types[p];
     }
     if (e.kind === 'Call') {
@@ -494,14 +494,15 @@ function exprSelect(): Expr {
   const first = starts[p];
   const e = exprSimple();
   const t = types[p];
-  if (t === Tk.OR_KW) return cursedOr(selectRest(e, t), first);
-  return t === Tk.DOT ? selectRest(e, t) : e;
+  if (t !== Tk.DOT && t !== Tk.OR_KW) return e;
+  const r = selectRest(e, t);
+  if (t === Tk.OR_KW) markCursedOr(r, first);
+  return r;
 }
 
 /** Marks `e or` outside the head of an application (see Call.cursedOr). */
-function cursedOr(call: Expr, first: number): Expr {
+function markCursedOr(call: Expr, first: number): void {
   (call as Call).cursedOr = first;
-  return call;
 }
 
 /** After `e`, at `.` or `or` (t): `e.a.b`, `e.a.b or d`, or `e or` (a call of e with the variable `or`). */

@@ -23,7 +23,7 @@
  */
 import { Source } from '../../grammar/ast';
 import { NixError, Pos } from '../eval/errors';
-import { forceAttrs, forceList, forceStringNoCtx, typeError } from '../eval/runtime';
+import { forceAttrs, forceList, forceStringNoCtx, lambdaArgNotASet } from '../eval/runtime';
 import { AttrPos, Attrs, compareBytes, force, Lambda, LambdaInfo, Lazy, Thunk, Value } from '../eval/value';
 import { derivationStrict } from './derivations';
 import type { Builtin } from './registry';
@@ -166,12 +166,7 @@ export function derivationLambda(): Lambda {
     arg: 'drvAttrs',
     call: (_env, arg, _lambda, callPos) => {
       const a = force(arg);
-      if (!(a instanceof Attrs)) {
-        const err = typeError('a set', a, lambdaPos);
-        err.addTrace('while evaluating the value passed for the lambda argument', lambdaPos);
-        if (callPos) err.addTrace('from call site', callPos);
-        throw err;
-      }
+      if (!(a instanceof Attrs)) throw lambdaArgNotASet(a, lambdaPos, callPos);
       return derivation(a, callPos);
     },
     call2: undefined,

@@ -13,7 +13,7 @@ import { findInSearchPath } from '../builtins/import';
 import { compileProgram } from '../eval/compile';
 import { printAmbiguous } from '../eval/print';
 import { callFunction, coerceToString, deepForce } from '../eval/runtime';
-import { addNixPathFromEnv, evalState, parseSearchPathEntry } from '../eval/state';
+import { addNixPathFromEnv, evalState, parseSearchPathEntry, setExperimentalFeatures } from '../eval/state';
 import { Attrs, force, Lambda, Lazy, showType, Thunk, Value } from '../eval/value';
 import { printValueAsJSON } from '../builtins/json';
 import { printValueAsXML } from '../builtins/xml';
@@ -117,10 +117,8 @@ export function parseArgs(argv: string[]): Options {
         evalState.maxCallDepth = Number(next());
         break;
       case '--experimental-features':
-        evalState.experimentalFeatures.clear();
-      // falls through
       case '--extra-experimental-features':
-        for (const f of next().split(/\s+/)) if (f !== '') evalState.experimentalFeatures.add(f);
+        setExperimentalFeatures(next(), a === '--experimental-features');
         break;
       case '--option': {
         const name = next();
@@ -129,8 +127,7 @@ export function parseArgs(argv: string[]): Options {
         if (name === 'max-call-depth') evalState.maxCallDepth = Number(value);
         if (name === 'show-trace') evalState.showTrace = value === 'true';
         if (name === 'experimental-features' || name === 'extra-experimental-features') {
-          if (name === 'experimental-features') evalState.experimentalFeatures.clear();
-          for (const f of value.split(/\s+/)) if (f !== '') evalState.experimentalFeatures.add(f);
+          setExperimentalFeatures(value, name === 'experimental-features');
         }
         break;
       }

@@ -30,7 +30,7 @@ import {
   PrimOp,
   EMPTY_LIST,
 } from './value';
-import { eqValues, forceAttrs, forceStringNoCtx, lessThan, typeError } from './runtime';
+import { eqValues, forceAttrs, forceStringNoCtx, lambdaArgNotASet, lessThan, typeError } from './runtime';
 import * as arith from '../builtins/arith';
 import { callFunction, callFunction2, callLambdaTraced, callPrimOp, callPrimOp1, callStrictPrimOp1 } from './call';
 import { concatStrings, add2, interpolate } from './concat';
@@ -755,12 +755,7 @@ function compileLambda(e: A.Lambda, scope: Scope | null, name?: string, prefix: 
   const fname = name;
   const enter: LambdaEnter = (frame, arg, _info, callPos) => {
     const a = force(arg);
-    if (!(a instanceof Attrs)) {
-      const err = typeError('a set', a, pos);
-      err.addTrace('while evaluating the value passed for the lambda argument', pos);
-      if (callPos) err.addTrace('from call site', callPos);
-      throw err;
-    }
+    if (!(a instanceof Attrs)) throw lambdaArgNotASet(a, pos, callPos);
     if (hasArg) frame[k + 1] = arg;
     let used = 0;
     for (let i = 0; i < formals.length; i++) {

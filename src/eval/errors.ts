@@ -130,8 +130,10 @@ export function renderError(err: NixError, opts: RenderOptions = { showTrace: fa
   return parts.join('\n');
 }
 
-/** Continuation lines of a multi-line message line up under its first line, as Nix prints them. */
-/** Indents every line after the first, as Nix does: an empty line stays empty. */
+/**
+ * Continuation lines of a multi-line message line up under its first line, as Nix prints
+ * them: every line after the first is indented, except an empty one.
+ */
 export function indentLines(message: string, indent: string): string {
   if (!message.includes('\n')) return message;
   return message

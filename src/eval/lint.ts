@@ -41,7 +41,8 @@ const warnedCursedOr = new WeakSet<A.Call>();
  * application (where it reads as the call `e or`) will change meaning (see Call.cursedOr).
  */
 export function warnCursedOr(e: A.Call): void {
-  // Once per node: some calls are compiled twice (both ways of an optimisation).
+  // Once per node: a one-argument call compiles its argument twice (lazily, and strictly
+  // for lambdas that force it), so an `e or` argument reaches here twice.
   if (e.cursedOr === undefined || warnedCursedOr.has(e)) return;
   warnedCursedOr.add(e);
   const where = showPos({ src: e.src, start: e.cursedOr, end: e.cursedOr });

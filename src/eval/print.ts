@@ -16,11 +16,19 @@ export function signBit(f: number): boolean {
   return signView.getUint8(0) >= 0x80;
 }
 
-/** Formats a double as C++'s `ostream << double` does (`%g`, six significant digits). */
-export function formatFloat(f: number): string {
-  // The NaN that x86-64 arithmetic makes (inf - inf, 0 * inf; JS's too) has its sign bit set.
+/**
+ * How printf shows a NaN or an infinity (undefined for a finite number). The NaN that x86-64
+ * arithmetic makes (inf - inf, 0 * inf; JS's too) has its sign bit set: `-nan`.
+ */
+export function nonFiniteText(f: number): string | undefined {
   if (Number.isNaN(f)) return signBit(f) ? '-nan' : 'nan';
   if (!Number.isFinite(f)) return f > 0 ? 'inf' : '-inf';
+  return undefined;
+}
+
+/** Formats a double as C++'s `ostream << double` does (`%g`, six significant digits). */
+export function formatFloat(f: number): string {
+  if (!Number.isFinite(f)) return nonFiniteText(f)!;
   if (f === 0) return Object.is(f, -0) ? '-0' : '0';
   const [mant, expStr] = f.toExponential(5).split('e');
   const e = Number(expStr);

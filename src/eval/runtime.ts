@@ -23,7 +23,7 @@ import {
   showType,
   NO_CONTEXT,
 } from './value';
-import { printValueShort, signBit } from './print';
+import { nonFiniteText, printValueShort } from './print';
 
 /** Hooks the store layer installs (so the evaluator does not depend on the store). */
 export interface StoreHooks {
@@ -249,8 +249,7 @@ export function formatFloatToString(f: number): string {
   // std::to_string(double) prints with %f: six digits after the point, all the digits of the
   // exact binary value rounded to nearest, ties to even. toFixed agrees except that it
   // switches to an exponent from 1e21 on and rounds an exact tie away from zero.
-  if (Number.isNaN(f)) return signBit(f) ? '-nan' : 'nan';
-  if (!Number.isFinite(f)) return f > 0 ? 'inf' : '-inf';
+  if (!Number.isFinite(f)) return nonFiniteText(f)!;
   const a = Math.abs(f);
   if (a >= 1e21) return (f < 0 ? '-' : '') + BigInt(a).toString() + '.000000';
   const micro = exactTieMicros(a);
@@ -279,6 +278,14 @@ function exactTieMicros(a: number): bigint | undefined {
   if ((scaled & ((1n << shift) - 1n)) !== half) return undefined;
   const below = scaled >> shift;
   return below % 2n === 0n ? below : below + 1n;
+}
+
+/** The error for a pattern lambda (`{ a, … }: …` at `lambdaPos`) called with a non-set. */
+export function lambdaArgNotASet(arg: Value, lambdaPos: Pos, callPos: Pos | undefined): NixError {
+  const err = typeError('a set', arg, lambdaPos);
+  err.addTrace('while evaluating the value passed for the lambda argument', lambdaPos);
+  if (callPos) err.addTrace('from call site', callPos);
+  return err;
 }
 
 export function mergeContext(a: Context | undefined, b: Context): Context | undefined {

@@ -87,6 +87,15 @@ export function parseNixPath(s: string): SearchPathEntry[] {
   return out.map(parseSearchPathEntry);
 }
 
+/**
+ * Records `--experimental-features LIST` (replacing) or `--extra-experimental-features LIST`
+ * (adding), given as flags or through `--option`.
+ */
+export function setExperimentalFeatures(list: string, replace: boolean): void {
+  if (replace) evalState.experimentalFeatures.clear();
+  for (const f of list.split(/\s+/)) if (f !== '') evalState.experimentalFeatures.add(f);
+}
+
 /** Appends NIX_PATH's entries after the -I ones (call once, after the flags are read). */
 export function addNixPathFromEnv(): void {
   const env = process.env.NIX_PATH;

@@ -13,11 +13,18 @@
 let
   inherit (lib) types mkOption;
 
-  # A list per module file, merged into { file = list; }. The elements stay unevaluated.
-  listByFile = description: types.listOf types.raw // {
-    inherit description;
-    merge = loc: defs: lib.zipAttrsWith (file: lists: builtins.concatLists lists)
-      (map (def: { ${def.file} = def.value; }) defs);
+  # An internal option holding a list per module file, merged into { file = list; }. The
+  # elements stay unevaluated.
+  listByFile = what: example: mkOption {
+    type = types.listOf types.raw // {
+      description = "list of ${what}";
+      merge = loc: defs: lib.zipAttrsWith (file: lists: builtins.concatLists lists)
+        (map (def: { ${def.file} = def.value; }) defs);
+    };
+    internal = true;
+    default = [ ];
+    example = lib.literalExpression example;
+    description = "The ${what} of each module, keyed by the module's file.";
   };
 
   # One value per module file: the definitions themselves ([ { file; value; } ]), so that
@@ -26,21 +33,8 @@ let
 in
 {
   options.meta = {
-    maintainers = mkOption {
-      type = listByFile "list of maintainers";
-      internal = true;
-      default = [ ];
-      example = lib.literalExpression "[ lib.maintainers.alice ]";
-      description = "The maintainers of each module, keyed by the module's file.";
-    };
-
-    teams = mkOption {
-      type = listByFile "list of teams";
-      internal = true;
-      default = [ ];
-      example = lib.literalExpression "[ lib.teams.acme ]";
-      description = "The teams maintaining each module, keyed by the module's file.";
-    };
+    maintainers = listByFile "maintainers" "[ lib.maintainers.alice ]";
+    teams = listByFile "teams" "[ lib.teams.acme ]";
 
     doc = mkOption {
       type = perFile types.path;

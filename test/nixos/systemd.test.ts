@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evalForTest } from '../support/eval';
+import { hashes, systemError, systemJSON } from '../support/nixos';
 
 const BIN = path.resolve(__dirname, '../../bin/nixling');
 let tmp: string;
@@ -25,16 +25,7 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-const hashes = (s: string) => s.replace(/\/nix\/store\/[0-9a-df-np-sv-z]{32}-/g, '/nix/store/HASH-');
-
-/** Evaluates EXPR, where `system MODULE` is the system of a configuration module, to JSON. */
-function evalJSON(expr: string): any {
-  const text = `let system = configuration: import <nixling/nixos> { inherit configuration; }; in ${expr}`;
-  const r = evalForTest(text, { json: true, dir: tmp });
-  if (!r.ok) throw new Error(r.out);
-  // The evaluator's strings are bytes (UTF-8 read as latin1).
-  return JSON.parse(Buffer.from(r.out, 'latin1').toString('utf8'));
-}
+const evalJSON = (expr: string): any => systemJSON(expr, tmp);
 
 /** The rendered units (name → text, store hashes elided) of a configuration module. */
 function units(module: string): Record<string, string> {
@@ -42,12 +33,7 @@ function units(module: string): Record<string, string> {
   return Object.fromEntries(Object.entries(texts).map(([n, t]) => [n, hashes(t as string)]));
 }
 
-/** The rendered error of evaluating EXPR (as `nixling eval` prints it, traces included). */
-function evalError(expr: string): string {
-  const r = evalForTest(`let system = configuration: import <nixling/nixos> { inherit configuration; }; in ${expr}`, { dir: tmp });
-  expect(r.ok).toBe(false);
-  return r.out;
-}
+const evalError = (expr: string): string => systemError(expr, tmp);
 
 const DEFAULT_PATH = ['coreutils', 'findutils', 'gnugrep', 'gnused', 'systemd'];
 const pathLine = (pkgs: string[]) =>

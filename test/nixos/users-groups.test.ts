@@ -17,7 +17,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evalForTest } from '../support/eval';
+import { hashes, systemError, systemJSON } from '../support/nixos';
 
 const BIN = path.resolve(__dirname, '../../bin/nixling');
 const ANALYZE = '/usr/bin/systemd-analyze';
@@ -36,19 +36,8 @@ afterAll(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-const hashes = (s: string) => s.replace(/\/nix\/store\/[0-9a-df-np-sv-z]{32}-/g, '/nix/store/HASH-');
-
-function evalJSON(expr: string): any {
-  const text = `let system = configuration: import <nixling/nixos> { inherit configuration; }; in ${expr}`;
-  const r = evalForTest(text, { json: true, dir: tmp });
-  if (!r.ok) throw new Error(r.out);
-  return JSON.parse(Buffer.from(r.out, 'latin1').toString('utf8'));
-}
-function evalError(expr: string): string {
-  const r = evalForTest(`let system = configuration: import <nixling/nixos> { inherit configuration; }; in ${expr}`, { dir: tmp });
-  expect(r.ok).toBe(false);
-  return r.out;
-}
+const evalJSON = (expr: string): any => systemJSON(expr, tmp);
+const evalError = (expr: string): string => systemError(expr, tmp);
 /** The messages of the failed assertions of a configuration module. */
 const failed = (module: string): string[] =>
   evalJSON(`map (a: a.message) (builtins.filter (a: !a.assertion) (system (${module})).config.assertions)`);

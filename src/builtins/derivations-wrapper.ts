@@ -166,7 +166,8 @@ export function derivationLambda(): Lambda {
     arg: 'drvAttrs',
     call: (_env, arg, _lambda, callPos) => {
       const a = force(arg);
-      if (!(a instanceof Attrs)) throw lambdaArgNotASet(a, lambdaPos, callPos);
+      // Reported at the call: the lambda's own text is nixling's, not the user's.
+      if (!(a instanceof Attrs)) throw lambdaArgNotASet(a, callPos ?? lambdaPos, undefined);
       return derivation(a, callPos);
     },
     call2: undefined,

@@ -30,6 +30,12 @@ describe('derivation', () => {
       "duplicate derivation output 'a'",
     );
   });
+  it('reports a non-set argument at the call, not inside its own definition', () => {
+    const out = evalForTest('let x = 1; in derivation x').out;
+    expect(out).toContain('expected a set but found an integer: 1');
+    expect(out).toContain(':1:15:');
+    expect(out).not.toContain('derivation.nix');
+  });
 });
 
 describe('writing to a store', () => {
